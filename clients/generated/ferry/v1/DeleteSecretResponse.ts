@@ -1,0 +1,8 @@
+// Original file: proto/ferry/v1/secrets.proto
+
+
+export interface DeleteSecretResponseInput {
+}
+
+export interface DeleteSecretResponse {
+}

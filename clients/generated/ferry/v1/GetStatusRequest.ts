@@ -1,0 +1,8 @@
+// Original file: proto/ferry/v1/pipeline.proto
+
+
+export interface GetStatusRequestInput {
+}
+
+export interface GetStatusRequest {
+}

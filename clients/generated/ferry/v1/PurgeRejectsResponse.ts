@@ -1,0 +1,10 @@
+// Original file: proto/ferry/v1/rejects.proto
+
+
+export interface PurgeRejectsResponseInput {
+  'purged'?: (number);
+}
+
+export interface PurgeRejectsResponse {
+  'purged': (number);
+}

@@ -1,0 +1,18 @@
+// Original file: proto/ferry/v1/rejects.proto
+
+
+export interface ReplayRejectsRequestInput {
+  'job'?: (string);
+  /**
+   * Records to replay; empty means all of the job's.
+   */
+  'ids'?: (string)[];
+}
+
+export interface ReplayRejectsRequest {
+  'job': (string);
+  /**
+   * Records to replay; empty means all of the job's.
+   */
+  'ids': (string)[];
+}

@@ -1,0 +1,11 @@
+// Original file: proto/ferry/v1/pipeline.proto
+
+import type { EngineStateInput as _ferry_v1_EngineStateInput, EngineState as _ferry_v1_EngineState } from '../../ferry/v1/EngineState.js';
+
+export interface StopResponseInput {
+  'state'?: (_ferry_v1_EngineStateInput);
+}
+
+export interface StopResponse {
+  'state': (_ferry_v1_EngineState);
+}

@@ -1,0 +1,59 @@
+/**
+ * The layout of Ferry's own keys in the state Redis. Every key starts with the cluster's key prefix
+ * (default `ferry`), so that several Ferry clusters, or tests, can share one Redis, and capture can ignore
+ * Ferry's own writes by prefix. Keys that a Lua script touches together share a hash tag, so that the script
+ * also runs on Redis Cluster.
+ */
+
+/** The default key prefix. */
+export const DEFAULT_KEY_PREFIX = 'ferry';
+
+export interface ConfigKeys {
+  /** String: the newest configuration version (absent: nothing deployed). */
+  latest: string;
+  /** Hash: version number -> the stored version (JSON). Versions are never rewritten. */
+  versions: string;
+}
+
+export interface ClusterKeys {
+  /** Sorted set: worker id, scored by its last heartbeat (ms since the epoch). */
+  workers: string;
+  /** Hash per worker: host, pid, version, threads, state, started_at. */
+  worker: (workerId: string) => string;
+  /** Hash: lease unit -> lease record (JSON: owner, epoch, expiresAt). */
+  leases: string;
+  /** String: the engine's desired state, `running` or `stopped`. */
+  engineState: string;
+}
+
+export interface SecretKeys {
+  /** Hash: secret name -> encrypted record (JSON: iv, tag, data, updatedAt, updatedBy). */
+  secrets: string;
+}
+
+export interface FerryKeys {
+  prefix: string;
+  config: ConfigKeys;
+  cluster: ClusterKeys;
+  secrets: SecretKeys;
+}
+
+/** Builds the key layout for one key prefix. The prefix must be non-empty and contain no braces. */
+export function ferryKeys(prefix: string = DEFAULT_KEY_PREFIX): FerryKeys {
+  if (!/^[A-Za-z0-9_.:-]+$/.test(prefix)) {
+    throw new Error(`key prefix must be letters, digits and _ . : - (got ${JSON.stringify(prefix)})`);
+  }
+  const config = `${prefix}:{config}`;
+  const cluster = `${prefix}:{cluster}`;
+  return {
+    prefix,
+    config: { latest: `${config}:latest`, versions: `${config}:versions` },
+    cluster: {
+      workers: `${cluster}:workers`,
+      worker: (workerId) => `${cluster}:worker:${workerId}`,
+      leases: `${cluster}:leases`,
+      engineState: `${cluster}:engine-state`,
+    },
+    secrets: { secrets: `${prefix}:{secrets}:values` },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Reads the cluster's state from Redis: registered workers, leases and the engine's desired state.
+ * Workers write their own records (heartbeats); this side only reads them, so the control plane can be
+ * restarted or replaced without the workers noticing.
+ */
+import type { Redis } from 'ioredis';
+import type { FerryKeys } from '../common/redis-keys.js';
+import type { WorkerInfo } from '../clients/generated/ferry/v1/WorkerInfo.js';
+import type { LeaseInfo } from '../clients/generated/ferry/v1/LeaseInfo.js';
+import type { EngineState } from '../clients/generated/ferry/v1/EngineState.js';
+import { toTimestamp } from './wire.js';
+
+export interface ClusterRegistryOptions {
+  /** A worker without a heartbeat for this long is shown as gone. @default 10000 (ms) */
+  workerTimeoutMs?: number;
+  /** Gone workers are still listed for this long after their last heartbeat. @default 600000 (ms) */
+  goneRetentionMs?: number;
+}
+
+/** A lease record as workers and the leader store it (JSON in the leases hash). */
+interface LeaseRecord {
+  owner?: string;
+  epoch?: number;
+  expiresAt?: number;
+  kind?: 'capture' | 'apply' | 'leader';
+}
+
+const LEASE_KINDS = { capture: 'LEASE_KIND_CAPTURE', apply: 'LEASE_KIND_APPLY', leader: 'LEASE_KIND_LEADER' } as const;
+
+export class ClusterRegistry {
+  readonly #redis: Redis;
+  readonly #keys: FerryKeys;
+  readonly #workerTimeoutMs: number;
+  readonly #goneRetentionMs: number;
+
+  constructor(redis: Redis, keys: FerryKeys, options: ClusterRegistryOptions = {}) {
+    this.#redis = redis;
+    this.#keys = keys;
+    this.#workerTimeoutMs = options.workerTimeoutMs ?? 10_000;
+    this.#goneRetentionMs = options.goneRetentionMs ?? 600_000;
+  }
+
+  /** Live workers and those gone within the retention, sorted by id, read in one pipeline. */
+  async listWorkers(now = Date.now()): Promise<WorkerInfo[]> {
+    const entries = await this.#redis.zrangebyscore(this.#keys.cluster.workers, now - this.#goneRetentionMs, '+inf', 'WITHSCORES');
+    const ids: { id: string; heartbeat: number }[] = [];
+    for (let index = 0; index + 1 < entries.length; index += 2) {
+      ids.push({ id: entries[index] as string, heartbeat: Number(entries[index + 1]) });
+    }
+    if (ids.length === 0) return [];
+    const pipeline = this.#redis.pipeline();
+    for (const { id } of ids) pipeline.hgetall(this.#keys.cluster.worker(id));
+    const results = (await pipeline.exec()) ?? [];
+    const workers = ids.map(({ id, heartbeat }, index): WorkerInfo => {
+      const fields = (results[index]?.[1] ?? {}) as Record<string, string>;
+      const gone = now - heartbeat > this.#workerTimeoutMs;
+      return {
+        id,
+        host: fields['host'] ?? '',
+        pid: Number(fields['pid'] ?? 0),
+        version: fields['version'] ?? '',
+        threads: Number(fields['threads'] ?? 0),
+        state: gone ? 'WORKER_STATE_GONE' : fields['state'] === 'draining' ? 'WORKER_STATE_DRAINING' : 'WORKER_STATE_ACTIVE',
+        startedAt: toTimestamp(Number(fields['startedAt'] ?? 0)) as WorkerInfo['startedAt'],
+        lastHeartbeatAt: toTimestamp(heartbeat) as WorkerInfo['lastHeartbeatAt'],
+        leaseCount: Number(fields['leaseCount'] ?? 0),
+      };
+    });
+    return workers.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Every lease, sorted by unit. */
+  async listLeases(): Promise<LeaseInfo[]> {
+    const raw = await this.#redis.hgetall(this.#keys.cluster.leases);
+    return Object.entries(raw)
+      .map(([unit, json]): LeaseInfo => {
+        const record = JSON.parse(json) as LeaseRecord;
+        return {
+          unit,
+          kind: record.kind ? LEASE_KINDS[record.kind] : 'LEASE_KIND_UNSPECIFIED',
+          owner: record.owner ?? '',
+          epoch: record.epoch ?? 0,
+          expiresAt: toTimestamp(record.expiresAt ?? 0) as LeaseInfo['expiresAt'],
+        };
+      })
+      .sort((a, b) => a.unit.localeCompare(b.unit));
+  }
+
+  /** The engine's desired state; a deployed pipeline runs unless an operator stopped it. */
+  async engineState(): Promise<EngineState> {
+    const state = await this.#redis.get(this.#keys.cluster.engineState);
+    return state === 'stopped' ? 'ENGINE_STATE_STOPPED' : 'ENGINE_STATE_RUNNING';
+  }
+}
