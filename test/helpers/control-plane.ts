@@ -14,7 +14,7 @@ export interface TestControlPlane {
   controlPlane: ControlPlane;
   prefix: string;
   /** A client of this control plane; closed in teardown. */
-  client(options?: FerryClientOptions): FerryClient;
+  client: (options?: FerryClientOptions) => FerryClient;
 }
 
 export async function startTestControlPlane(
@@ -40,7 +40,7 @@ export async function startTestControlPlane(
   return {
     controlPlane,
     prefix,
-    client(clientOptions = {}) {
+    client: (clientOptions = {}) => {
       const client = new FerryClient({ server: controlPlane.address, token: '', ...clientOptions });
       t.teardown(() => client.close());
       return client;

@@ -19,7 +19,13 @@ export interface HealthClient {
 }
 
 export function loadHealthClient(address: string): HealthClient {
-  const protoPath = join(dirname(require.resolve('grpc-health-check/package.json')), 'proto', 'health', 'v1', 'health.proto');
+  const protoPath = join(
+    dirname(require.resolve('grpc-health-check/package.json')),
+    'proto',
+    'health',
+    'v1',
+    'health.proto',
+  );
   const definition = protoLoader.loadSync(protoPath, { enums: String });
   const Health = (grpc.loadPackageDefinition(definition) as Any)['grpc'] as Any;
   const HealthClientCtor = ((Health['health'] as Any)['v1'] as Any)['Health'] as typeof grpc.Client;
@@ -47,10 +53,20 @@ export interface ReflectionClient {
 
 /** A client of grpc.reflection.v1alpha, the version grpcurl asks first. */
 export function loadReflectionClient(address: string): ReflectionClient {
-  const protoPath = join(dirname(require.resolve('@grpc/reflection/package.json')), 'build', 'proto', 'grpc', 'reflection', 'v1alpha', 'reflection.proto');
+  const protoPath = join(
+    dirname(require.resolve('@grpc/reflection/package.json')),
+    'build',
+    'proto',
+    'grpc',
+    'reflection',
+    'v1alpha',
+    'reflection.proto',
+  );
   const definition = protoLoader.loadSync(protoPath, { keepCase: true, oneofs: true });
   const root = grpc.loadPackageDefinition(definition) as Any;
-  const Ctor = (((root['grpc'] as Any)['reflection'] as Any)['v1alpha'] as Any)['ServerReflection'] as typeof grpc.Client;
+  const Ctor = (((root['grpc'] as Any)['reflection'] as Any)['v1alpha'] as Any)[
+    'ServerReflection'
+  ] as typeof grpc.Client;
   const client = new Ctor(address, grpc.credentials.createInsecure()) as grpc.Client & Any;
 
   function ask(request: Any): Promise<Any> {
@@ -74,8 +90,11 @@ export function loadReflectionClient(address: string): ReflectionClient {
     async fileContainingSymbol(symbol) {
       const response = await ask({ file_containing_symbol: symbol });
       if (response['error_response']) throw new Error(JSON.stringify(response['error_response']));
-      const files = (response['file_descriptor_response'] as { file_descriptor_proto: Buffer[] }).file_descriptor_proto;
-      return files.map((bytes) => descriptor.FileDescriptorProto.decode(bytes) as unknown as descriptor.IFileDescriptorProto);
+      const files = (response['file_descriptor_response'] as { file_descriptor_proto: Buffer[] })
+        .file_descriptor_proto;
+      return files.map(
+        (bytes) => descriptor.FileDescriptorProto.decode(bytes) as unknown as descriptor.IFileDescriptorProto,
+      );
     },
     close: () => client.close(),
   };

@@ -20,6 +20,9 @@ export function examplePipeline(name = 'write-behind-emp'): PipelineDir {
 }
 
 /** A deploy request for the example pipeline, optionally with one more job. */
-export function deployRequest(extra: Partial<DeployRequestInput> = {}, pipeline = examplePipeline()): DeployRequestInput {
+export function deployRequest(
+  extra: Partial<DeployRequestInput> = {},
+  pipeline = examplePipeline(),
+): DeployRequestInput {
   return { config: pipeline.config, jobs: pipeline.jobs, ...extra };
 }
