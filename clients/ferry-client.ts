@@ -42,7 +42,10 @@ export interface FerryClientOptions {
   /** Bearer token sent on every call. @default FERRY_TOKEN */
   token?: string | undefined;
   /** TLS to the server: `true` for the system's CAs, or PEM files (ca, and cert + key for mutual TLS). */
-  tls?: boolean | { caFile?: string | undefined; certFile?: string | undefined; keyFile?: string | undefined } | undefined;
+  tls?:
+    | boolean
+    | { caFile?: string | undefined; certFile?: string | undefined; keyFile?: string | undefined }
+    | undefined;
   /** Deadline of each unary call. @default 10000 (ms) */
   deadlineMs?: number | undefined;
   /** Attempts of a read-only call that fails with UNAVAILABLE. @default 3 */
@@ -60,7 +63,12 @@ export class FerryClientError extends Error {
   readonly problems: ConfigProblem[];
   readonly metadata: Record<string, string>;
 
-  constructor(code: grpc.status, message: string, details: ReturnType<typeof decodeStatusDetails>, options?: { cause?: unknown }) {
+  constructor(
+    code: grpc.status,
+    message: string,
+    details: ReturnType<typeof decodeStatusDetails>,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.code = code;
     this.reason = details.reason;
@@ -202,7 +210,12 @@ export class FerryClient {
       try {
         return await this.#once<Res>(client, method, request);
       } catch (error) {
-        if (!(error instanceof FerryClientError) || !RETRYABLE_READ_CODES.has(error.code) || attempt >= attempts) throw error;
+        if (
+          !(error instanceof FerryClientError) ||
+          !RETRYABLE_READ_CODES.has(error.code) ||
+          attempt >= attempts
+        )
+          throw error;
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
       }
     }
@@ -213,10 +226,16 @@ export class FerryClient {
       const deadline = new Date(Date.now() + this.#deadlineMs);
       const fn = (client as unknown as Record<string, (...args: unknown[]) => unknown>)[method];
       if (!fn) throw new Error(`no method ${method}`);
-      fn.call(client, request, this.#metadata(), { deadline }, (error: grpc.ServiceError | null, response: Res) => {
-        if (error) reject(toClientError(error, this.server));
-        else resolve(response);
-      });
+      fn.call(
+        client,
+        request,
+        this.#metadata(),
+        { deadline },
+        (error: grpc.ServiceError | null, response: Res) => {
+          if (error) reject(toClientError(error, this.server));
+          else resolve(response);
+        },
+      );
     });
   }
 

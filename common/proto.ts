@@ -54,7 +54,9 @@ let cached: { definition: PackageDefinition; proto: FerryProto } | undefined;
 export function loadFerryProto(): { definition: PackageDefinition; proto: FerryProto } {
   if (cached) return cached;
   const root = packageRoot();
-  const options = JSON.parse(readFileSync(join(root, 'proto', 'loader-options.json'), 'utf8')) as LoaderOptionsFile;
+  const options = JSON.parse(
+    readFileSync(join(root, 'proto', 'loader-options.json'), 'utf8'),
+  ) as LoaderOptionsFile;
   const definition = protoLoader.loadSync([...FERRY_PROTO_FILES], {
     keepCase: options.keepCase,
     longs: options.longs === 'Number' ? Number : String,

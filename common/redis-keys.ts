@@ -4,6 +4,7 @@
  * Ferry's own writes by prefix. Keys that a Lua script touches together share a hash tag, so that the script
  * also runs on Redis Cluster.
  */
+import { InvalidArgumentError } from './errors.js';
 
 /** The default key prefix. */
 export const DEFAULT_KEY_PREFIX = 'ferry';
@@ -41,7 +42,9 @@ export interface FerryKeys {
 /** Builds the key layout for one key prefix. The prefix must be non-empty and contain no braces. */
 export function ferryKeys(prefix: string = DEFAULT_KEY_PREFIX): FerryKeys {
   if (!/^[A-Za-z0-9_.:-]+$/.test(prefix)) {
-    throw new Error(`key prefix must be letters, digits and _ . : - (got ${JSON.stringify(prefix)})`);
+    throw new InvalidArgumentError(
+      `key prefix must be letters, digits and _ . : - (got ${JSON.stringify(prefix)})`,
+    );
   }
   const config = `${prefix}:{config}`;
   const cluster = `${prefix}:{cluster}`;

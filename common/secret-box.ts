@@ -23,7 +23,8 @@ export class SecretBox {
   readonly keyId: string;
 
   constructor(key: Buffer) {
-    if (key.length !== 32) throw new InvalidArgumentError(`the secret key must be 32 bytes (got ${key.length})`);
+    if (key.length !== 32)
+      throw new InvalidArgumentError(`the secret key must be 32 bytes (got ${key.length})`);
     this.#key = key;
     this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 16);
   }
@@ -48,20 +49,34 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
     cipher.setAAD(Buffer.from(name, 'utf8'));
     const data = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-    return { keyId: this.keyId, iv: iv.toString('base64'), data: data.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+    return {
+      keyId: this.keyId,
+      iv: iv.toString('base64'),
+      data: data.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+    };
   }
 
   open(name: string, sealed: SealedSecret): string {
     if (sealed.keyId !== this.keyId) {
-      throw new FerryError('FAILED_PRECONDITION', `secret ${name} was sealed with another key (key id ${sealed.keyId}, ours ${this.keyId})`);
+      throw new FerryError(
+        'FAILED_PRECONDITION',
+        `secret ${name} was sealed with another key (key id ${sealed.keyId}, ours ${this.keyId})`,
+      );
     }
     const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(sealed.iv, 'base64'));
     decipher.setAAD(Buffer.from(name, 'utf8'));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
     try {
-      return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString(
+        'utf8',
+      );
     } catch (error) {
-      throw new FerryError('INTERNAL', `secret ${name} does not authenticate: it was altered or stored under another name`, { cause: error });
+      throw new FerryError(
+        'INTERNAL',
+        `secret ${name} does not authenticate: it was altered or stored under another name`,
+        { cause: error },
+      );
     }
   }
 }

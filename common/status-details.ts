@@ -14,12 +14,24 @@ const TYPE_PREFIX = 'type.googleapis.com/';
 
 let root: protobuf.Root | undefined;
 
-function types(): { status: protobuf.Type; errorInfo: protobuf.Type; badRequest: protobuf.Type; validationErrors: protobuf.Type } {
+function types(): {
+  status: protobuf.Type;
+  errorInfo: protobuf.Type;
+  badRequest: protobuf.Type;
+  validationErrors: protobuf.Type;
+} {
   if (!root) {
     const protoDir = join(packageRoot(), 'proto');
     const loaded = new protobuf.Root();
-    loaded.resolvePath = (_origin, target) => (target.startsWith('google/protobuf/') ? target : join(protoDir, target));
-    loaded.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto', 'ferry/v1/pipeline.proto']);
+    loaded.resolvePath = (_origin, target) =>
+      target.startsWith('google/protobuf/') ? target : join(protoDir, target);
+    // keepCase: field names exactly as in the .proto files (type_url, field_violations), whatever the loader.
+    loaded.loadSync(
+      ['google/rpc/status.proto', 'google/rpc/error_details.proto', 'ferry/v1/pipeline.proto'],
+      {
+        keepCase: true,
+      },
+    );
     root = loaded;
   }
   return {
@@ -52,21 +64,36 @@ export function encodeStatusDetails(code: number, message: string, details: Erro
   if (details.reason) {
     anys.push({
       type_url: TYPE_PREFIX + 'google.rpc.ErrorInfo',
-      value: errorInfo.encode(errorInfo.fromObject({ reason: details.reason, domain: 'ferry.v1', metadata: details.metadata ?? {} })).finish(),
+      value: errorInfo
+        .encode(
+          errorInfo.fromObject({
+            reason: details.reason,
+            domain: 'ferry.v1',
+            metadata: details.metadata ?? {},
+          }),
+        )
+        .finish(),
     });
   }
   if (details.problems && details.problems.length > 0) {
-    const violations = details.problems.map((problem) => ({ field: violationField(problem), description: problem.message }));
+    const violations = details.problems.map((problem) => ({
+      field: violationField(problem),
+      description: problem.message,
+    }));
     anys.push({
       type_url: TYPE_PREFIX + 'google.rpc.BadRequest',
-      value: badRequest.encode(badRequest.fromObject({ fieldViolations: violations })).finish(),
+      value: badRequest.encode(badRequest.fromObject({ field_violations: violations })).finish(),
     });
     anys.push({
       type_url: TYPE_PREFIX + 'ferry.v1.ValidationErrors',
       value: validationErrors.encode(validationErrors.fromObject({ problems: details.problems })).finish(),
     });
   }
-  const message_ = status.fromObject({ code, message, details: anys.map((any) => ({ typeUrl: any.type_url, value: any.value })) });
+  const message_ = status.fromObject({
+    code,
+    message,
+    details: anys,
+  });
   return Buffer.from(status.encode(message_).finish());
 }
 
@@ -74,19 +101,22 @@ export function encodeStatusDetails(code: number, message: string, details: Erro
 export function decodeStatusDetails(buffer: Buffer): ErrorDetails {
   const { status, errorInfo, validationErrors } = types();
   const decoded = status.toObject(status.decode(buffer), { defaults: true, arrays: true }) as {
-    details: { typeUrl: string; value: Uint8Array }[];
+    details: { type_url: string; value: Uint8Array }[];
   };
   const result: ErrorDetails = {};
   for (const any of decoded.details) {
-    if (any.typeUrl === TYPE_PREFIX + 'google.rpc.ErrorInfo') {
+    if (any.type_url === TYPE_PREFIX + 'google.rpc.ErrorInfo') {
       const info = errorInfo.toObject(errorInfo.decode(any.value), { defaults: true, objects: true }) as {
         reason: string;
         metadata: Record<string, string>;
       };
       result.reason = info.reason;
       result.metadata = info.metadata;
-    } else if (any.typeUrl === TYPE_PREFIX + 'ferry.v1.ValidationErrors') {
-      const errors = validationErrors.toObject(validationErrors.decode(any.value), { defaults: true, arrays: true }) as {
+    } else if (any.type_url === TYPE_PREFIX + 'ferry.v1.ValidationErrors') {
+      const errors = validationErrors.toObject(validationErrors.decode(any.value), {
+        defaults: true,
+        arrays: true,
+      }) as {
         problems: ConfigProblem[];
       };
       result.problems = errors.problems;

@@ -45,18 +45,24 @@ export class Authenticator {
     const names = new Set<string>();
     entries.forEach((entry, index) => {
       const where = `${origin}: tokens[${index}]`;
-      if (typeof entry.name !== 'string' || entry.name === '') throw new InvalidArgumentError(`${where}.name is required`);
-      if (names.has(entry.name)) throw new InvalidArgumentError(`${where}.name "${entry.name}" is used twice`);
+      if (typeof entry.name !== 'string' || entry.name === '')
+        throw new InvalidArgumentError(`${where}.name is required`);
+      if (names.has(entry.name))
+        throw new InvalidArgumentError(`${where}.name "${entry.name}" is used twice`);
       names.add(entry.name);
       if (!ROLES.includes(entry.role as Role)) {
-        throw new InvalidArgumentError(`${where}.role must be one of ${ROLES.join(', ')} (got ${JSON.stringify(entry.role)})`);
+        throw new InvalidArgumentError(
+          `${where}.role must be one of ${ROLES.join(', ')} (got ${JSON.stringify(entry.role)})`,
+        );
       }
       let hash: Buffer;
       if (typeof entry.sha256 === 'string') {
-        if (!/^[0-9a-f]{64}$/i.test(entry.sha256)) throw new InvalidArgumentError(`${where}.sha256 must be 64 hex digits`);
+        if (!/^[0-9a-f]{64}$/i.test(entry.sha256))
+          throw new InvalidArgumentError(`${where}.sha256 must be 64 hex digits`);
         hash = Buffer.from(entry.sha256, 'hex');
       } else if (typeof entry.token === 'string') {
-        if (entry.token.length < 16) throw new InvalidArgumentError(`${where}.token must be at least 16 characters`);
+        if (entry.token.length < 16)
+          throw new InvalidArgumentError(`${where}.token must be at least 16 characters`);
         hash = hashToken(entry.token);
       } else {
         throw new InvalidArgumentError(`${where} needs either token or sha256`);
@@ -80,10 +86,14 @@ export class Authenticator {
     if (this.isOpen) return { name: 'anonymous', role: 'admin' };
     const header = metadata.get('authorization')[0];
     if (typeof header !== 'string' || header === '') {
-      throw new AuthError('UNAUTHENTICATED', 'this server requires a bearer token: pass --token or set FERRY_TOKEN');
+      throw new AuthError(
+        'UNAUTHENTICATED',
+        'this server requires a bearer token: pass --token or set FERRY_TOKEN',
+      );
     }
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw new AuthError('UNAUTHENTICATED', 'the authorization header must be "Bearer <token>"');
+    if (!match?.[1])
+      throw new AuthError('UNAUTHENTICATED', 'the authorization header must be "Bearer <token>"');
     const hash = hashToken(match[1]);
     // Compare against every entry, in constant time each, so that timing does not tell which one matched.
     let found: TokenEntry | undefined;
@@ -120,7 +130,10 @@ export function hashToken(token: string): Buffer {
  * Loads tokens from a YAML/JSON file (`tokens: [{name, role, token|sha256}]`) and from FERRY_TOKENS
  * (`name:role:token` entries separated by commas). Neither: an open authenticator.
  */
-export function loadAuthenticator(options: { tokensFile?: string | undefined; env?: NodeJS.ProcessEnv }): Authenticator {
+export function loadAuthenticator(options: {
+  tokensFile?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+}): Authenticator {
   const specs: TokenSpec[] = [];
   const origins: string[] = [];
   if (options.tokensFile) {
@@ -128,9 +141,12 @@ export function loadAuthenticator(options: { tokensFile?: string | undefined; en
     try {
       document = parse(readFileSync(options.tokensFile, 'utf8'));
     } catch (error) {
-      throw new InvalidArgumentError(`cannot read tokens file ${options.tokensFile}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new InvalidArgumentError(
+        `cannot read tokens file ${options.tokensFile}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     const tokens = (document as { tokens?: unknown } | null)?.tokens;
     if (!Array.isArray(tokens)) {

@@ -25,7 +25,11 @@ interface LeaseRecord {
   kind?: 'capture' | 'apply' | 'leader';
 }
 
-const LEASE_KINDS = { capture: 'LEASE_KIND_CAPTURE', apply: 'LEASE_KIND_APPLY', leader: 'LEASE_KIND_LEADER' } as const;
+const LEASE_KINDS = {
+  capture: 'LEASE_KIND_CAPTURE',
+  apply: 'LEASE_KIND_APPLY',
+  leader: 'LEASE_KIND_LEADER',
+} as const;
 
 export class ClusterRegistry {
   readonly #redis: Redis;
@@ -42,7 +46,12 @@ export class ClusterRegistry {
 
   /** Live workers and those gone within the retention, sorted by id, read in one pipeline. */
   async listWorkers(now = Date.now()): Promise<WorkerInfo[]> {
-    const entries = await this.#redis.zrangebyscore(this.#keys.cluster.workers, now - this.#goneRetentionMs, '+inf', 'WITHSCORES');
+    const entries = await this.#redis.zrangebyscore(
+      this.#keys.cluster.workers,
+      now - this.#goneRetentionMs,
+      '+inf',
+      'WITHSCORES',
+    );
     const ids: { id: string; heartbeat: number }[] = [];
     for (let index = 0; index + 1 < entries.length; index += 2) {
       ids.push({ id: entries[index] as string, heartbeat: Number(entries[index + 1]) });
@@ -60,7 +69,11 @@ export class ClusterRegistry {
         pid: Number(fields['pid'] ?? 0),
         version: fields['version'] ?? '',
         threads: Number(fields['threads'] ?? 0),
-        state: gone ? 'WORKER_STATE_GONE' : fields['state'] === 'draining' ? 'WORKER_STATE_DRAINING' : 'WORKER_STATE_ACTIVE',
+        state: gone
+          ? 'WORKER_STATE_GONE'
+          : fields['state'] === 'draining'
+            ? 'WORKER_STATE_DRAINING'
+            : 'WORKER_STATE_ACTIVE',
         startedAt: toTimestamp(Number(fields['startedAt'] ?? 0)) as WorkerInfo['startedAt'],
         lastHeartbeatAt: toTimestamp(heartbeat) as WorkerInfo['lastHeartbeatAt'],
         leaseCount: Number(fields['leaseCount'] ?? 0),

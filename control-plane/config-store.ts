@@ -47,7 +47,12 @@ const DEPLOY_STORED = 1;
 const DEPLOY_CONFLICT = -1;
 
 interface RedisWithDeploy extends Redis {
-  ferryDeployConfig(latest: string, versions: string, expected: string, record: string): Promise<[number, number]>;
+  ferryDeployConfig(
+    latest: string,
+    versions: string,
+    expected: string,
+    record: string,
+  ): Promise<[number, number]>;
 }
 
 export class ConfigStore {
@@ -108,7 +113,10 @@ export class ConfigStore {
   }
 
   /** Up to `limit` versions older than `beforeVersion` (0: from the newest), newest first, in one round trip. */
-  async list(limit: number, beforeVersion = 0): Promise<{ versions: StoredVersion[]; nextBeforeVersion: number }> {
+  async list(
+    limit: number,
+    beforeVersion = 0,
+  ): Promise<{ versions: StoredVersion[]; nextBeforeVersion: number }> {
     const latest = await this.latestVersion();
     const start = beforeVersion > 0 ? Math.min(beforeVersion - 1, latest) : latest;
     const numbers: number[] = [];
@@ -118,7 +126,8 @@ export class ConfigStore {
     const versions: StoredVersion[] = [];
     raws.forEach((raw, index) => {
       const number = numbers[index];
-      if (raw !== null && number !== undefined) versions.push({ version: number, ...(JSON.parse(raw) as StoredRecord) });
+      if (raw !== null && number !== undefined)
+        versions.push({ version: number, ...(JSON.parse(raw) as StoredRecord) });
     });
     const oldest = numbers[numbers.length - 1] ?? 1;
     return { versions, nextBeforeVersion: oldest > 1 ? oldest : 0 };

@@ -63,7 +63,9 @@ export function unary<Req, Res>(
     const controller = new AbortController();
     call.on('cancelled', () => controller.abort());
     const started = process.hrtime.bigint();
-    run(method, spec.role, call.metadata, controller.signal, deps, (context) => spec.handle(call.request, context)).then(
+    run(method, spec.role, call.metadata, controller.signal, deps, (context) =>
+      spec.handle(call.request, context),
+    ).then(
       (response) => {
         logCall(deps.logger, method, started, grpc.status.OK);
         callback(null, response);
@@ -132,7 +134,10 @@ export function toStatus(error: unknown, method: string, logger: Logger): grpc.S
     const details: ErrorDetails = { reason: error.code };
     if (error instanceof ConfigValidationError) details.problems = [...error.problems];
     if (error instanceof VersionConflictError) {
-      details.metadata = { current_version: String(error.currentVersion), expected_version: String(error.expectedVersion) };
+      details.metadata = {
+        current_version: String(error.currentVersion),
+        expected_version: String(error.expectedVersion),
+      };
     }
     if (code === grpc.status.INTERNAL) logger.error({ err: error, method }, 'internal error');
     return statusObject(code, error.message, details);
@@ -147,9 +152,13 @@ export function toStatus(error: unknown, method: string, logger: Logger): grpc.S
   }
   const errorId = randomUUID();
   logger.error({ err: error, method, errorId }, 'unexpected error');
-  return statusObject(grpc.status.INTERNAL, `internal error (id ${errorId}); the control plane's log has the cause`, {
-    reason: 'INTERNAL',
-  });
+  return statusObject(
+    grpc.status.INTERNAL,
+    `internal error (id ${errorId}); the control plane's log has the cause`,
+    {
+      reason: 'INTERNAL',
+    },
+  );
 }
 
 function statusObject(code: grpc.status, message: string, details: ErrorDetails): grpc.StatusObject {
@@ -162,5 +171,7 @@ function statusObject(code: grpc.status, message: string, details: ErrorDetails)
 function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error.name === 'MaxRetriesPerRequestError') return true;
-  return /Connection is closed|Stream isn't writeable|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH/.test(error.message);
+  return /Connection is closed|Stream isn't writeable|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH/.test(
+    error.message,
+  );
 }

@@ -8,7 +8,9 @@ export function summarizeJob(job: JobConfig): JobSummary {
       name: job.name,
       kind: 'JOB_KIND_WRITE_BEHIND',
       source: job.source.keyPattern,
-      targets: job.output.map((output) => `${output.connection}/${output.schema ? `${output.schema}.` : ''}${output.table}`),
+      targets: job.output.map(
+        (output) => `${output.connection}/${output.schema ? `${output.schema}.` : ''}${output.table}`,
+      ),
       transformCount: job.transform.length,
       outputCount: job.output.length,
     };

@@ -14,9 +14,12 @@ export function parseListenAddress(text: string): ListenAddress {
   const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
   const port = Number(match?.[3]);
   if (!match || !Number.isInteger(port) || port > 65535) {
-    throw new InvalidArgumentError(`--listen must be host:port, e.g. 127.0.0.1:50051 (got ${JSON.stringify(text)})`);
+    throw new InvalidArgumentError(
+      `--listen must be host:port, e.g. 127.0.0.1:50051 (got ${JSON.stringify(text)})`,
+    );
   }
-  const host = match[1] ?? (match[2] === '' ? '0.0.0.0' : (match[2] as string));
+  const named = match[2] ?? '';
+  const host = match[1] ?? (named === '' ? '0.0.0.0' : named);
   return { host, port, bindTarget: isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}` };
 }
 

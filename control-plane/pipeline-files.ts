@@ -18,10 +18,15 @@ const JOB_FILE = /^(?:jobs\/)?([A-Za-z0-9][A-Za-z0-9_.-]*)\.ya?ml$/;
 const MAX_TOTAL_BYTES = 4 * 1024 * 1024;
 
 /** Normalizes names; throws InvalidArgumentError for names that cannot be a pipeline's files. */
-export function normalizePipelineFiles(config: IncomingFile | null | undefined, jobs: readonly IncomingFile[]): PipelineFiles {
+export function normalizePipelineFiles(
+  config: IncomingFile | null | undefined,
+  jobs: readonly IncomingFile[],
+): PipelineFiles {
   const configName = config?.name ? config.name : 'config.yaml';
   if (configName !== 'config.yaml') {
-    throw new InvalidArgumentError(`the configuration file must be named config.yaml (got ${JSON.stringify(configName)})`);
+    throw new InvalidArgumentError(
+      `the configuration file must be named config.yaml (got ${JSON.stringify(configName)})`,
+    );
   }
   let total = 0;
   const normalizedJobs: SourceFile[] = jobs.map((job, index) => {
@@ -37,7 +42,9 @@ export function normalizePipelineFiles(config: IncomingFile | null | undefined, 
   });
   total += Buffer.byteLength(config?.content ?? '');
   if (total > MAX_TOTAL_BYTES) {
-    throw new InvalidArgumentError(`the pipeline's files add up to ${total} bytes; the limit is ${MAX_TOTAL_BYTES}`);
+    throw new InvalidArgumentError(
+      `the pipeline's files add up to ${total} bytes; the limit is ${MAX_TOTAL_BYTES}`,
+    );
   }
   const seen = new Set<string>();
   for (const job of normalizedJobs) {

@@ -35,7 +35,9 @@ export class SecretStore {
   async set(name: string, value: string, updatedBy: string, now = Date.now()): Promise<boolean> {
     checkName(name);
     if (Buffer.byteLength(value) > MAX_VALUE_BYTES) {
-      throw new InvalidArgumentError(`a secret's value may be at most ${MAX_VALUE_BYTES} bytes (got ${Buffer.byteLength(value)})`);
+      throw new InvalidArgumentError(
+        `a secret's value may be at most ${MAX_VALUE_BYTES} bytes (got ${Buffer.byteLength(value)})`,
+      );
     }
     if (!this.#box) {
       throw new FerryError(
@@ -69,7 +71,8 @@ export class SecretStore {
   async reveal(name: string): Promise<string | undefined> {
     const json = await this.#redis.hget(this.#keys.secrets.secrets, name);
     if (json === null) return undefined;
-    if (!this.#box) throw new FerryError('FAILED_PRECONDITION', `cannot open secret ${name}: no secret key configured`);
+    if (!this.#box)
+      throw new FerryError('FAILED_PRECONDITION', `cannot open secret ${name}: no secret key configured`);
     return this.#box.open(name, JSON.parse(json) as StoredSecret);
   }
 }

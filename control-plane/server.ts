@@ -3,6 +3,9 @@
  * `grpcurl -plaintext HOST:PORT list` works), over one connection to the state Redis.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as protoLoader from '@grpc/proto-loader';
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
@@ -51,7 +54,12 @@ export interface ControlPlane {
 }
 
 /** The services whose health is reported, besides the overall "" entry. */
-const SERVICE_NAMES = ['ferry.v1.PipelineService', 'ferry.v1.ClusterService', 'ferry.v1.RejectsService', 'ferry.v1.SecretsService'];
+const SERVICE_NAMES = [
+  'ferry.v1.PipelineService',
+  'ferry.v1.ClusterService',
+  'ferry.v1.RejectsService',
+  'ferry.v1.SecretsService',
+];
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const logger = options.logger;
@@ -70,8 +78,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 
   const redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';
   // Fail calls fast while Redis is away (UNAVAILABLE) instead of queueing them; reconnect in the background.
-  const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'ferry-control-plane' });
-  const health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(SERVICE_NAMES.map((name) => [name, 'NOT_SERVING'])) });
+  const redis = new Redis(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectionName: 'ferry-control-plane',
+  });
+  const health = new HealthImplementation({
+    '': 'NOT_SERVING',
+    ...Object.fromEntries(SERVICE_NAMES.map((name) => [name, 'NOT_SERVING'])),
+  });
   const setServing = (serving: boolean): void => {
     for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
   };
@@ -81,8 +96,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     setServing(true);
     logger.info({ redis: redactUrl(redisUrl) }, 'state Redis connected');
   });
+  let closing: Promise<void> | undefined;
   redis.on('close', () => {
-    if (redisReady) logger.warn({ redis: redactUrl(redisUrl) }, 'state Redis connection lost; reconnecting');
+    if (redisReady && !closing)
+      logger.warn({ redis: redactUrl(redisUrl) }, 'state Redis connection lost; reconnecting');
     redisReady = false;
     setServing(false);
   });
@@ -95,15 +112,22 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const { proto, definition } = loadFerryProto();
 
   const server = new grpc.Server();
-  server.addService(proto.ferry.v1.PipelineService.service, pipelineService({ ...deps, store, registry }) as unknown as grpc.UntypedServiceImplementation);
-  server.addService(proto.ferry.v1.ClusterService.service, clusterService({ ...deps, registry }) as unknown as grpc.UntypedServiceImplementation);
-  server.addService(proto.ferry.v1.RejectsService.service, rejectsService(deps) as unknown as grpc.UntypedServiceImplementation);
-  server.addService(proto.ferry.v1.SecretsService.service, secretsService({ ...deps, secrets }) as unknown as grpc.UntypedServiceImplementation);
+  server.addService(proto.ferry.v1.PipelineService.service, pipelineService({ ...deps, store, registry }));
+  server.addService(proto.ferry.v1.ClusterService.service, clusterService({ ...deps, registry }));
+  server.addService(proto.ferry.v1.RejectsService.service, rejectsService(deps));
+  server.addService(proto.ferry.v1.SecretsService.service, secretsService({ ...deps, secrets }));
   health.addToServer(server);
-  new ReflectionService(definition).addToServer(server);
+  // Reflect the health service too, so that `grpcurl list` shows everything the server answers.
+  new ReflectionService({ ...definition, ...healthDefinition() }).addToServer(server);
+
+  // Give Redis a moment before answering, so that the first calls do not fail while it connects; if it is
+  // down, start anyway: calls answer UNAVAILABLE and health says NOT_SERVING until it is back.
+  await waitForRedis(redis, 3000);
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(listen.bindTarget, credentials, (error, bound) => (error ? reject(bindError(error, listen.bindTarget)) : resolve(bound)));
+    server.bindAsync(listen.bindTarget, credentials, (error, bound) =>
+      error ? reject(bindError(error, listen.bindTarget)) : resolve(bound),
+    );
   });
   const address = listen.bindTarget.replace(/:\d+$/, `:${port}`);
   logger.info(
@@ -119,7 +143,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       : 'control plane listening',
   );
 
-  let closing: Promise<void> | undefined;
   return {
     address,
     port,
@@ -152,13 +175,44 @@ function serverCredentials(tls: ControlPlaneOptions['tls']): grpc.ServerCredenti
     try {
       return readFileSync(file);
     } catch (error) {
-      throw new InvalidArgumentError(`cannot read the TLS ${what} ${file}: ${(error as Error).message}`, { cause: error });
+      throw new InvalidArgumentError(`cannot read the TLS ${what} ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   };
   const cert = read(tls.certFile, 'certificate');
   const key = read(tls.keyFile, 'key');
   const clientCa = tls.clientCaFile ? read(tls.clientCaFile, 'client CA') : null;
-  return grpc.ServerCredentials.createSsl(clientCa, [{ cert_chain: cert, private_key: key }], clientCa !== null);
+  return grpc.ServerCredentials.createSsl(
+    clientCa,
+    [{ cert_chain: cert, private_key: key }],
+    clientCa !== null,
+  );
+}
+
+function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    redis.once('ready', done);
+  });
+}
+
+function healthDefinition(): protoLoader.PackageDefinition {
+  const require = createRequire(import.meta.url);
+  const protoPath = join(
+    dirname(require.resolve('grpc-health-check/package.json')),
+    'proto',
+    'health',
+    'v1',
+    'health.proto',
+  );
+  return protoLoader.loadSync(protoPath);
 }
 
 function bindError(error: Error, target: string): Error {

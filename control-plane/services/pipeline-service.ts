@@ -24,7 +24,10 @@ export interface PipelineServiceDeps extends AdapterDeps {
 const MAX_VERSIONS_PAGE = 1000;
 
 /** Validates, throwing ConfigValidationError with every problem; returns the compiled pipeline. */
-function validateOrThrow(files: PipelineFiles): { pipeline: PipelineConfig; warnings: ReturnType<typeof validatePipeline>['warnings'] } {
+function validateOrThrow(files: PipelineFiles): {
+  pipeline: PipelineConfig;
+  warnings: ReturnType<typeof validatePipeline>['warnings'];
+} {
   const result = validatePipeline(files);
   if (result.problems.length > 0 || !result.pipeline) throw new ConfigValidationError(result.problems);
   return { pipeline: result.pipeline, warnings: result.warnings };
@@ -69,13 +72,17 @@ export function pipelineService(deps: PipelineServiceDeps): PipelineServiceHandl
           const files = normalizePipelineFiles(request.config, request.jobs);
           const { pipeline, warnings } = validateOrThrow(files);
           const stored = await store.deploy(files, {
-            expectedVersion: request._expectedVersion === 'expectedVersion' ? request.expectedVersion : undefined,
+            expectedVersion:
+              request._expectedVersion === 'expectedVersion' ? request.expectedVersion : undefined,
             deployedBy: context.principal.name,
             description: request.description,
             jobNames: [...pipeline.jobs.keys()],
             contentHash: contentHash(files),
           });
-          context.logger.info({ version: stored.version, jobs: stored.jobNames.length, contentHash: stored.contentHash }, 'deployed');
+          context.logger.info(
+            { version: stored.version, jobs: stored.jobNames.length, contentHash: stored.contentHash },
+            'deployed',
+          );
           return { version: toConfigVersion(stored), warnings: warnings.map(toValidationProblem) };
         },
       },
@@ -135,7 +142,9 @@ export function pipelineService(deps: PipelineServiceDeps): PipelineServiceHandl
         handle: async (request) => {
           const stored = await store.get(request.version);
           const pipeline = compileStored(stored);
-          const jobs = [...pipeline.jobs.values()].map(summarizeJob).sort((a, b) => a.name.localeCompare(b.name));
+          const jobs = [...pipeline.jobs.values()]
+            .map(summarizeJob)
+            .sort((a, b) => a.name.localeCompare(b.name));
           return { version: stored.version, jobs };
         },
       },
@@ -152,7 +161,9 @@ export function pipelineService(deps: PipelineServiceDeps): PipelineServiceHandl
           const job = pipeline.jobs.get(request.name);
           if (!job) {
             const names = [...pipeline.jobs.keys()].join(', ') || 'none';
-            throw new NotFoundError(`version ${stored.version} has no job named ${JSON.stringify(request.name)}; its jobs: ${names}`);
+            throw new NotFoundError(
+              `version ${stored.version} has no job named ${JSON.stringify(request.name)}; its jobs: ${names}`,
+            );
           }
           const file = stored.files.jobs.find((candidate) => candidate.name === job.file);
           return {
@@ -183,20 +194,39 @@ export function pipelineService(deps: PipelineServiceDeps): PipelineServiceHandl
       deps,
     ),
 
-    Start: unimplemented('Start', 'operator', 'starting the engine needs the apply engine (ferry worker), which is not built yet'),
-    Stop: unimplemented('Stop', 'operator', 'stopping the engine needs the apply engine (ferry worker), which is not built yet'),
-    Reset: unimplemented('Reset', 'operator', 'reset needs capture from the replication stream and its snapshot, which are not built yet'),
+    Start: unimplemented(
+      'Start',
+      'operator',
+      'starting the engine needs the apply engine (ferry worker), which is not built yet',
+    ),
+    Stop: unimplemented(
+      'Stop',
+      'operator',
+      'stopping the engine needs the apply engine (ferry worker), which is not built yet',
+    ),
+    Reset: unimplemented(
+      'Reset',
+      'operator',
+      'reset needs capture from the replication stream and its snapshot, which are not built yet',
+    ),
     Trace: serverStream(
       'Trace',
       {
         role: 'viewer',
-        handle: () => Promise.reject(new UnimplementedError('trace needs the apply engine (ferry worker), which is not built yet')),
+        handle: () =>
+          Promise.reject(
+            new UnimplementedError('trace needs the apply engine (ferry worker), which is not built yet'),
+          ),
       },
       deps,
     ),
   };
 
-  function unimplemented(method: string, role: 'viewer' | 'operator', message: string): grpc.handleUnaryCall<unknown, never> {
+  function unimplemented(
+    method: string,
+    role: 'viewer' | 'operator',
+    message: string,
+  ): grpc.handleUnaryCall<unknown, never> {
     return unary(method, { role, handle: () => Promise.reject(new UnimplementedError(message)) }, deps);
   }
 }

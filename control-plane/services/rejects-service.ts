@@ -4,7 +4,8 @@ import { UnimplementedError } from '../../common/errors.js';
 import type { AdapterDeps } from '../grpc-adapter.js';
 import { unary } from '../grpc-adapter.js';
 
-const MISSING = 'the dead-letter stream is written by the apply engine (ferry worker), which is not built yet';
+const MISSING =
+  'the dead-letter stream is written by the apply engine (ferry worker), which is not built yet';
 
 export function rejectsService(deps: AdapterDeps): RejectsServiceHandlers {
   const missing = () => Promise.reject(new UnimplementedError(`${MISSING}`));

@@ -26,13 +26,11 @@ export function secretsService(deps: AdapterDeps & { secrets: SecretStore }): Se
       {
         role: 'admin',
         handle: async () => ({
-          secrets: (await secrets.list()).map(
-            (secret): SecretName => ({
-              name: secret.name,
-              updatedAt: toTimestamp(secret.updatedAt) as SecretName['updatedAt'],
-              updatedBy: secret.updatedBy,
-            }),
-          ),
+          secrets: (await secrets.list()).map((secret): SecretName => ({
+            name: secret.name,
+            updatedAt: toTimestamp(secret.updatedAt) as SecretName['updatedAt'],
+            updatedBy: secret.updatedBy,
+          })),
         }),
       },
       deps,

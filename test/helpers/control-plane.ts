@@ -36,7 +36,6 @@ export async function startTestControlPlane(
     await controlPlane.close(1000);
     await deleteKeys(redis, prefix);
   });
-  await waitForServing(controlPlane.address);
   return {
     controlPlane,
     prefix,
@@ -46,20 +45,4 @@ export async function startTestControlPlane(
       return client;
     },
   };
-}
-
-/** Waits until the control plane's Redis connection is up (GetStatus stops answering UNAVAILABLE). */
-async function waitForServing(address: string): Promise<void> {
-  const { loadHealthClient } = await import('./grpc-tools.js');
-  const health = loadHealthClient(address);
-  try {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const status = await health.check('').catch(() => 'UNREACHABLE');
-      if (status === 'SERVING') return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`control plane at ${address} never reported SERVING`);
-  } finally {
-    health.close();
-  }
 }

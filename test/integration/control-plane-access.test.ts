@@ -49,7 +49,10 @@ t.test('roles: each method answers UNAUTHENTICATED, PERMISSION_DENIED or passes,
   );
   const { client } = await startTestControlPlane(t, 'roles', {
     tokensFile,
-    env: { FERRY_TOKENS: `victor:viewer:${TOKENS.viewer}`, FERRY_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') },
+    env: {
+      FERRY_TOKENS: `victor:viewer:${TOKENS.viewer}`,
+      FERRY_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+    },
   });
   const as = {
     none: client(),
@@ -64,18 +67,46 @@ t.test('roles: each method answers UNAUTHENTICATED, PERMISSION_DENIED or passes,
   t.equal(deployed.version?.deployedBy, 'alice', 'deploys record the token name');
 
   // What each call needs; UNIMPLEMENTED means the call passed authorization and reached its handler.
-  const calls: [string, (c: FerryClient) => Promise<unknown>, Record<'viewer' | 'operator' | 'admin', string>][] = [
+  const calls: [
+    string,
+    (c: FerryClient) => Promise<unknown>,
+    Record<'viewer' | 'operator' | 'admin', string>,
+  ][] = [
     ['GetConfig', (c) => c.getConfig(), { viewer: 'OK', operator: 'OK', admin: 'OK' }],
     ['ListJobs', (c) => c.listJobs(), { viewer: 'OK', operator: 'OK', admin: 'OK' }],
     ['GetStatus', (c) => c.getStatus(), { viewer: 'OK', operator: 'OK', admin: 'OK' }],
     ['Validate', (c) => c.validate(deployRequest()), { viewer: 'OK', operator: 'OK', admin: 'OK' }],
     ['ListWorkers', (c) => c.listWorkers(), { viewer: 'OK', operator: 'OK', admin: 'OK' }],
-    ['Start', (c) => c.start(), { viewer: 'PERMISSION_DENIED', operator: 'UNIMPLEMENTED', admin: 'UNIMPLEMENTED' }],
-    ['Replay', (c) => c.replayRejects('emp'), { viewer: 'PERMISSION_DENIED', operator: 'UNIMPLEMENTED', admin: 'UNIMPLEMENTED' }],
-    ['DrainWorker', (c) => c.drainWorker('w1'), { viewer: 'PERMISSION_DENIED', operator: 'UNIMPLEMENTED', admin: 'UNIMPLEMENTED' }],
-    ['Deploy', (c) => c.deploy(deployRequest()), { viewer: 'PERMISSION_DENIED', operator: 'PERMISSION_DENIED', admin: 'OK' }],
-    ['SetSecret', (c) => c.setSecret('DB_PASSWORD', 'x'), { viewer: 'PERMISSION_DENIED', operator: 'PERMISSION_DENIED', admin: 'OK' }],
-    ['ListSecretNames', (c) => c.listSecretNames(), { viewer: 'PERMISSION_DENIED', operator: 'PERMISSION_DENIED', admin: 'OK' }],
+    [
+      'Start',
+      (c) => c.start(),
+      { viewer: 'PERMISSION_DENIED', operator: 'UNIMPLEMENTED', admin: 'UNIMPLEMENTED' },
+    ],
+    [
+      'Replay',
+      (c) => c.replayRejects('emp'),
+      { viewer: 'PERMISSION_DENIED', operator: 'UNIMPLEMENTED', admin: 'UNIMPLEMENTED' },
+    ],
+    [
+      'DrainWorker',
+      (c) => c.drainWorker('w1'),
+      { viewer: 'PERMISSION_DENIED', operator: 'UNIMPLEMENTED', admin: 'UNIMPLEMENTED' },
+    ],
+    [
+      'Deploy',
+      (c) => c.deploy(deployRequest()),
+      { viewer: 'PERMISSION_DENIED', operator: 'PERMISSION_DENIED', admin: 'OK' },
+    ],
+    [
+      'SetSecret',
+      (c) => c.setSecret('DB_PASSWORD', 'x'),
+      { viewer: 'PERMISSION_DENIED', operator: 'PERMISSION_DENIED', admin: 'OK' },
+    ],
+    [
+      'ListSecretNames',
+      (c) => c.listSecretNames(),
+      { viewer: 'PERMISSION_DENIED', operator: 'PERMISSION_DENIED', admin: 'OK' },
+    ],
   ];
   for (const [method, call, expected] of calls) {
     t.equal(await codeOf(call(as.none)), 'UNAUTHENTICATED', `${method} without a token`);
@@ -88,24 +119,28 @@ t.test('roles: each method answers UNAUTHENTICATED, PERMISSION_DENIED or passes,
   const denied = await as.viewer.deploy(deployRequest()).catch((error: FerryClientError) => error);
   t.equal((denied as FerryClientError).message, 'Deploy needs the admin role; token "victor" has viewer');
   const missing = await as.none.getConfig().catch((error: FerryClientError) => error);
-  t.equal((missing as FerryClientError).message, 'this server requires a bearer token: pass --token or set FERRY_TOKEN');
+  t.equal(
+    (missing as FerryClientError).message,
+    'this server requires a bearer token: pass --token or set FERRY_TOKEN',
+  );
 });
 
 t.test('without tokens the server refuses anything but loopback, and says why', async (t) => {
-  await t.rejects(
-    startControlPlane({ listen: '0.0.0.0:0', logger: silentLogger(), env: {} }),
-    {
-      code: 'INVALID_ARGUMENT',
-      message:
-        'refusing to listen on 0.0.0.0:0 without tokens: anyone who can reach it could deploy. Configure tokens ' +
-        '(--tokens FILE or FERRY_TOKENS) or listen on loopback (--listen 127.0.0.1:50051)',
-    },
-  );
+  await t.rejects(startControlPlane({ listen: '0.0.0.0:0', logger: silentLogger(), env: {} }), {
+    code: 'INVALID_ARGUMENT',
+    message:
+      'refusing to listen on 0.0.0.0:0 without tokens: anyone who can reach it could deploy. Configure tokens ' +
+      '(--tokens FILE or FERRY_TOKENS) or listen on loopback (--listen 127.0.0.1:50051)',
+  });
   await t.rejects(startControlPlane({ listen: 'nonsense', logger: silentLogger(), env: {} }), {
     message: '--listen must be host:port, e.g. 127.0.0.1:50051 (got "nonsense")',
   });
   await t.rejects(
-    startControlPlane({ listen: '127.0.0.1:0', logger: silentLogger(), env: { FERRY_TOKENS: 'x:superuser:0123456789abcdefgh' } }),
+    startControlPlane({
+      listen: '127.0.0.1:0',
+      logger: silentLogger(),
+      env: { FERRY_TOKENS: 'x:superuser:0123456789abcdefgh' },
+    }),
     { message: 'FERRY_TOKENS: tokens[0].role must be one of viewer, operator, admin (got "superuser")' },
   );
 });
@@ -116,19 +151,31 @@ t.test('TLS and mutual TLS', async (t) => {
   makeCertificates(dir);
   const file = (name: string): string => join(dir, name);
 
-  const tls = await startTestControlPlane(t, 'tls', { tls: { certFile: file('server.crt'), keyFile: file('server.key') } });
+  const tls = await startTestControlPlane(t, 'tls', {
+    tls: { certFile: file('server.crt'), keyFile: file('server.key') },
+  });
   const secure = tls.client({ tls: { caFile: file('ca.crt') }, readAttempts: 1, deadlineMs: 3000 });
   t.equal(await codeOf(secure.listVersions()), 'OK', 'TLS client with the CA');
   const plain = tls.client({ readAttempts: 1, deadlineMs: 3000 });
-  t.equal(await codeOf(plain.listVersions()), 'UNAVAILABLE', 'a plaintext client cannot talk to a TLS server');
+  t.equal(
+    await codeOf(plain.listVersions()),
+    'UNAVAILABLE',
+    'a plaintext client cannot talk to a TLS server',
+  );
 
   const mutual = await startTestControlPlane(t, 'mtls', {
     tls: { certFile: file('server.crt'), keyFile: file('server.key'), clientCaFile: file('ca.crt') },
   });
-  const withCert = mutual.client({ tls: { caFile: file('ca.crt'), certFile: file('client.crt'), keyFile: file('client.key') } });
+  const withCert = mutual.client({
+    tls: { caFile: file('ca.crt'), certFile: file('client.crt'), keyFile: file('client.key') },
+  });
   t.equal(await codeOf(withCert.listVersions()), 'OK', 'mutual TLS with a client certificate');
   const noCert = mutual.client({ tls: { caFile: file('ca.crt') }, readAttempts: 1, deadlineMs: 3000 });
-  t.equal(await codeOf(noCert.listVersions()), 'UNAVAILABLE', 'mutual TLS refuses a client without a certificate');
+  t.equal(
+    await codeOf(noCert.listVersions()),
+    'UNAVAILABLE',
+    'mutual TLS refuses a client without a certificate',
+  );
 });
 
 t.test('health and reflection answer as grpcurl and load balancers expect', async (t) => {
@@ -142,19 +189,51 @@ t.test('health and reflection answer as grpcurl and load balancers expect', asyn
   const reflection = loadReflectionClient(controlPlane.address);
   t.teardown(() => reflection.close());
   const services = await reflection.listServices();
-  for (const name of ['ferry.v1.PipelineService', 'ferry.v1.ClusterService', 'ferry.v1.RejectsService', 'ferry.v1.SecretsService', 'grpc.health.v1.Health']) {
+  for (const name of [
+    'ferry.v1.PipelineService',
+    'ferry.v1.ClusterService',
+    'ferry.v1.RejectsService',
+    'ferry.v1.SecretsService',
+    'grpc.health.v1.Health',
+  ]) {
     t.ok(services.includes(name), `lists ${name}`);
   }
+  // @grpc/reflection serves one synthesized file per package; grpcurl resolves symbols, not file names.
   const files = await reflection.fileContainingSymbol('ferry.v1.PipelineService');
-  const pipelineFile = files.find((file) => file.name === 'ferry/v1/pipeline.proto');
-  const service = pipelineFile?.service?.find((candidate) => candidate.name === 'PipelineService');
+  const service = files
+    .flatMap((file) => file.service ?? [])
+    .find((candidate) => candidate.name === 'PipelineService');
   t.same(
     service?.method?.map((method) => method.name),
-    ['Deploy', 'Validate', 'GetConfig', 'ListVersions', 'ListJobs', 'DescribeJob', 'Start', 'Stop', 'Reset', 'GetStatus', 'WatchStatus', 'Trace'],
+    [
+      'Deploy',
+      'Validate',
+      'GetConfig',
+      'ListVersions',
+      'ListJobs',
+      'DescribeJob',
+      'Start',
+      'Stop',
+      'Reset',
+      'GetStatus',
+      'WatchStatus',
+      'Trace',
+    ],
   );
-  t.ok(files.some((file) => file.name === 'ferry/v1/cluster.proto'), 'dependencies come along, so describe works');
+  const messages = new Set(
+    files.flatMap((file) => (file.messageType ?? []).map((message) => `${file.package}.${message.name}`)),
+  );
+  for (const name of ['ferry.v1.DeployRequest', 'ferry.v1.WorkerInfo', 'google.protobuf.Timestamp']) {
+    t.ok(messages.has(name), `${name} comes along, so describe works`);
+  }
   const details = await reflection.fileContainingSymbol('google.rpc.BadRequest');
-  t.ok(details.some((file) => file.name === 'google/rpc/error_details.proto'), 'error detail types are reflected for decoding');
+  t.ok(
+    details.some(
+      (file) =>
+        file.package === 'google.rpc' && file.messageType?.some((message) => message.name === 'BadRequest'),
+    ),
+    'error detail types are reflected for decoding',
+  );
 });
 
 t.test('WatchStatus streams until the client cancels', async (t) => {
@@ -174,29 +253,39 @@ t.test('WatchStatus streams until the client cancels', async (t) => {
   t.same(seen, [1, 1, 1]);
 });
 
-t.test('with the state Redis unreachable, calls answer UNAVAILABLE and health says NOT_SERVING', async (t) => {
-  const port = await freePort();
-  const controlPlane = await startControlPlane({ listen: '127.0.0.1:0', redisUrl: `redis://127.0.0.1:${port}`, logger: silentLogger(), env: {} });
-  t.teardown(() => controlPlane.close(500));
-  const ferry = new FerryClient({ server: controlPlane.address, token: '', readAttempts: 1 });
-  t.teardown(() => ferry.close());
-  const error = await ferry.getConfig().catch((caught: FerryClientError) => caught);
-  t.equal((error as FerryClientError).codeName, 'UNAVAILABLE');
-  t.equal(
-    (error as FerryClientError).message,
-    'the control plane cannot reach its Redis; check that Redis is running and --redis points at it',
-  );
-  const health = loadHealthClient(controlPlane.address);
-  t.teardown(() => health.close());
-  t.equal(await health.check(''), 'NOT_SERVING');
-});
+t.test(
+  'with the state Redis unreachable, calls answer UNAVAILABLE and health says NOT_SERVING',
+  async (t) => {
+    const port = await freePort();
+    const controlPlane = await startControlPlane({
+      listen: '127.0.0.1:0',
+      redisUrl: `redis://127.0.0.1:${port}`,
+      logger: silentLogger(),
+      env: {},
+    });
+    t.teardown(() => controlPlane.close(500));
+    const ferry = new FerryClient({ server: controlPlane.address, token: '', readAttempts: 1 });
+    t.teardown(() => ferry.close());
+    const error = await ferry.getConfig().catch((caught: FerryClientError) => caught);
+    t.equal((error as FerryClientError).codeName, 'UNAVAILABLE');
+    t.equal(
+      (error as FerryClientError).message,
+      'the control plane cannot reach its Redis; check that Redis is running and --redis points at it',
+    );
+    const health = loadHealthClient(controlPlane.address);
+    t.teardown(() => health.close());
+    t.equal(await health.check(''), 'NOT_SERVING');
+  },
+);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -206,10 +295,76 @@ function makeCertificates(dir: string): void {
   const run = (...args: string[]): void => {
     execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
   };
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=ferry-test-ca');
+  run(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=ferry-test-ca',
+  );
   writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext');
-  run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=ferry-test-client');
-  run('x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '2');
+  run(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+    '-subj',
+    '/CN=127.0.0.1',
+  );
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'server.ext',
+  );
+  run(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'client.key',
+    '-out',
+    'client.csr',
+    '-subj',
+    '/CN=ferry-test-client',
+  );
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'client.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'client.crt',
+    '-days',
+    '2',
+  );
 }

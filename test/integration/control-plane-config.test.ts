@@ -34,7 +34,11 @@ t.test('deploy, read back, list jobs and describe a job', async (t) => {
   const config = await ferry.getConfig();
   t.equal(config.version?.version, 1);
   t.equal(config.config?.name, 'config.yaml');
-  t.equal(config.config?.content, examplePipeline().config.content, 'config.yaml comes back as deployed (it has only a reference)');
+  t.equal(
+    config.config?.content,
+    examplePipeline().config.content,
+    'config.yaml comes back as deployed (it has only a reference)',
+  );
   t.same(config.jobs, examplePipeline().jobs);
 
   const jobs = await ferry.listJobs();
@@ -55,7 +59,11 @@ t.test('deploy, read back, list jobs and describe a job', async (t) => {
   t.equal(described.file?.name, 'jobs/emp.yaml');
   t.equal(described.file?.content, examplePipeline().jobs[0]?.content);
   const compiled = JSON.parse(described.compiledJson) as Record<string, unknown>;
-  t.match(compiled, { name: 'emp', kind: 'write-behind', source: { keyPattern: 'emp:*', trigger: 'write-behind', db: 0 } });
+  t.match(compiled, {
+    name: 'emp',
+    kind: 'write-behind',
+    source: { keyPattern: 'emp:*', trigger: 'write-behind', db: 0 },
+  });
 
   const missing = await rejection(ferry.describeJob('nope'));
   t.equal(missing.code, grpc.status.NOT_FOUND);
@@ -66,21 +74,34 @@ t.test('the same files give the same content hash in any order; bare job names g
   const { client } = await startTestControlPlane(t, 'hash');
   const ferry = client();
   const pipeline = examplePipeline();
-  const second = { name: 'dept.yaml', content: pipeline.jobs[0]!.content.replace('emp:*', 'dept:*').replace('table: emp', 'table: dept') };
+  const second = {
+    name: 'dept.yaml',
+    content: pipeline.jobs[0]!.content.replace('emp:*', 'dept:*').replace('table: emp', 'table: dept'),
+  };
   const a = await ferry.deploy({ config: pipeline.config, jobs: [...pipeline.jobs, second] });
-  const b = await ferry.deploy({ config: pipeline.config, jobs: [{ ...second, name: 'jobs/dept.yaml' }, ...pipeline.jobs] });
+  const b = await ferry.deploy({
+    config: pipeline.config,
+    jobs: [{ ...second, name: 'jobs/dept.yaml' }, ...pipeline.jobs],
+  });
   t.equal(a.version?.contentHash, b.version?.contentHash);
   t.same(b.version?.jobNames, ['dept', 'emp']);
   const validated = await ferry.validate({ config: pipeline.config, jobs: pipeline.jobs });
   t.not(validated.contentHash, a.version?.contentHash);
-  t.same(validated.jobs.map((job) => job.name), ['emp']);
+  t.same(
+    validated.jobs.map((job) => job.name),
+    ['emp'],
+  );
 });
 
 t.test('compare-and-set: a deploy with a stale expected version is refused and stores nothing', async (t) => {
   const { client } = await startTestControlPlane(t, 'cas');
   const ferry = client();
 
-  t.equal((await ferry.deploy(deployRequest({ expectedVersion: 0 }))).version?.version, 1, 'expected 0 on an empty store');
+  t.equal(
+    (await ferry.deploy(deployRequest({ expectedVersion: 0 }))).version?.version,
+    1,
+    'expected 0 on an empty store',
+  );
   const conflict = await rejection(ferry.deploy(deployRequest({ expectedVersion: 0 })));
   t.equal(conflict.code, grpc.status.ABORTED);
   t.equal(conflict.reason, 'VERSION_CONFLICT');
@@ -105,14 +126,26 @@ t.test('history: every version is kept, readable and listed newest first with pa
 
   const pipeline = examplePipeline();
   for (let index = 1; index <= 5; index++) {
-    const job = { name: 'jobs/emp.yaml', content: pipeline.jobs[0]!.content.replace('emp:*', `emp${index}:*`) };
+    const job = {
+      name: 'jobs/emp.yaml',
+      content: pipeline.jobs[0]!.content.replace('emp:*', `emp${index}:*`),
+    };
     await ferry.deploy({ config: pipeline.config, jobs: [job], description: `change ${index}` });
   }
   const page1 = await ferry.listVersions(2);
-  t.same(page1.versions.map((version) => [version.version, version.description]), [[5, 'change 5'], [4, 'change 4']]);
+  t.same(
+    page1.versions.map((version) => [version.version, version.description]),
+    [
+      [5, 'change 5'],
+      [4, 'change 4'],
+    ],
+  );
   t.equal(page1.nextBeforeVersion, 4);
   const page2 = await ferry.listVersions(10, page1.nextBeforeVersion);
-  t.same(page2.versions.map((version) => version.version), [3, 2, 1]);
+  t.same(
+    page2.versions.map((version) => version.version),
+    [3, 2, 1],
+  );
   t.equal(page2.nextBeforeVersion, 0);
 
   const old = await ferry.getConfig(2);
@@ -123,43 +156,70 @@ t.test('history: every version is kept, readable and listed newest first with pa
   t.equal(gone.message, 'configuration version 9 does not exist; the newest is 5');
 });
 
-t.test('an invalid deploy answers INVALID_ARGUMENT with every problem in the details and stores nothing', async (t) => {
-  const { client } = await startTestControlPlane(t, 'invalid');
-  const ferry = client();
-  await ferry.deploy(deployRequest());
-  const pipeline = examplePipeline();
-  const badConfig = pipeline.config.content.replace('write_batch_size: 200', 'write_batch_size: -3');
-  const badJob = pipeline.jobs[0]!.content.replace('connection: target', 'connection: warehouse');
-  const error = await rejection(ferry.deploy({ config: { name: 'config.yaml', content: badConfig }, jobs: [{ name: 'jobs/emp.yaml', content: badJob }] }));
-  t.equal(error.code, grpc.status.INVALID_ARGUMENT);
-  t.equal(error.reason, 'INVALID_CONFIG');
-  t.same(error.problems, [
-    { file: 'config.yaml', line: 19, column: 21, path: 'applier.write_batch_size', message: 'must be a positive integer (got -3)' },
-    {
-      file: 'jobs/emp.yaml',
-      line: 9,
-      column: 19,
-      path: 'output[0].with.connection',
-      message: 'connection "warehouse" is not defined in config.yaml; defined: target',
-    },
-  ]);
-  t.equal(error.message, 'the configuration has 2 problems; first: config.yaml:19:21: applier.write_batch_size: must be a positive integer (got -3)');
-  t.equal((await ferry.getConfig()).version?.version, 1, 'the stored version did not change');
+t.test(
+  'an invalid deploy answers INVALID_ARGUMENT with every problem in the details and stores nothing',
+  async (t) => {
+    const { client } = await startTestControlPlane(t, 'invalid');
+    const ferry = client();
+    await ferry.deploy(deployRequest());
+    const pipeline = examplePipeline();
+    const badConfig = pipeline.config.content.replace('write_batch_size: 200', 'write_batch_size: -3');
+    const badJob = pipeline.jobs[0]!.content.replace('connection: target', 'connection: warehouse');
+    const error = await rejection(
+      ferry.deploy({
+        config: { name: 'config.yaml', content: badConfig },
+        jobs: [{ name: 'jobs/emp.yaml', content: badJob }],
+      }),
+    );
+    t.equal(error.code, grpc.status.INVALID_ARGUMENT);
+    t.equal(error.reason, 'INVALID_CONFIG');
+    t.same(error.problems, [
+      {
+        file: 'config.yaml',
+        line: 19,
+        column: 21,
+        path: 'applier.write_batch_size',
+        message: 'must be a positive integer (got -3)',
+      },
+      {
+        file: 'jobs/emp.yaml',
+        line: 9,
+        column: 19,
+        path: 'output[0].with.connection',
+        message: 'connection "warehouse" is not defined in config.yaml; defined: target',
+      },
+    ]);
+    t.equal(
+      error.message,
+      'the configuration has 2 problems; first: config.yaml:19:21: applier.write_batch_size: must be a positive integer (got -3)',
+    );
+    t.equal((await ferry.getConfig()).version?.version, 1, 'the stored version did not change');
 
-  const validateError = await rejection(ferry.validate({ config: { name: 'config.yaml', content: badConfig }, jobs: pipeline.jobs }));
-  t.equal(validateError.code, grpc.status.INVALID_ARGUMENT);
-  t.equal(validateError.problems.length, 1);
+    const validateError = await rejection(
+      ferry.validate({ config: { name: 'config.yaml', content: badConfig }, jobs: pipeline.jobs }),
+    );
+    t.equal(validateError.code, grpc.status.INVALID_ARGUMENT);
+    t.equal(validateError.problems.length, 1);
 
-  const badName = await rejection(ferry.deploy({ config: pipeline.config, jobs: [{ name: '../etc/passwd', content: 'x' }] }));
-  t.equal(badName.code, grpc.status.INVALID_ARGUMENT);
-  t.equal(badName.message, 'jobs[0].name must be a file name like "emp.yaml" or "jobs/emp.yaml" (got "../etc/passwd")');
-});
+    const badName = await rejection(
+      ferry.deploy({ config: pipeline.config, jobs: [{ name: '../etc/passwd', content: 'x' }] }),
+    );
+    t.equal(badName.code, grpc.status.INVALID_ARGUMENT);
+    t.equal(
+      badName.message,
+      'jobs[0].name must be a file name like "emp.yaml" or "jobs/emp.yaml" (got "../etc/passwd")',
+    );
+  },
+);
 
 t.test('GetConfig redacts literal secrets and keeps references', async (t) => {
   const { client } = await startTestControlPlane(t, 'redact');
   const ferry = client();
   const pipeline = examplePipeline();
-  const literal = pipeline.config.content.replace('password: ${env:FERRY_DEMO_DB_PASSWORD}', 'password: hunter2-very-secret');
+  const literal = pipeline.config.content.replace(
+    'password: ${env:FERRY_DEMO_DB_PASSWORD}',
+    'password: hunter2-very-secret',
+  );
   await ferry.deploy({ config: { name: 'config.yaml', content: literal }, jobs: pipeline.jobs });
   const config = await ferry.getConfig();
   t.notMatch(config.config?.content, /hunter2/);

@@ -1,0 +1,114 @@
+/** `ferry status [--live]`: the configuration, the engine, the workers, connections and jobs. */
+import type { Command } from 'commander';
+import type { PipelineStatus } from '../../generated/ferry/v1/PipelineStatus.js';
+import { milliseconds } from '../arguments.js';
+import { EXIT_OK } from '../errors.js';
+import { enumLabel, formatAgo, formatDuration, formatTime, shortHash } from '../format.js';
+import type { Output } from '../output.js';
+import type { CliSession } from '../session.js';
+import { printWorkersTable } from '../views.js';
+
+interface StatusOptions {
+  live?: boolean;
+  interval: number;
+}
+
+/** Clears a terminal and moves the cursor home, so that each status replaces the previous one. */
+const CLEAR_SCREEN = '\u001b[2J\u001b[H';
+
+export function registerStatusCommand(program: Command, session: CliSession): void {
+  program
+    .command('status')
+    .summary('show the version, engine state, workers, connections and jobs')
+    .description(
+      'Shows the pipeline: the deployed configuration version, the engine state, the workers, and the ' +
+        'connections and jobs when the workers report them. With --live, shows it again every --interval ' +
+        'until Ctrl-C (with --json: one JSON document per line).',
+    )
+    .option('--live', 'keep showing the status until Ctrl-C')
+    .option('--interval <MS>', 'with --live, how often the status is sent (at least 200)', milliseconds, 1000)
+    .action(
+      session.action((options: StatusOptions, command: Command) =>
+        session.withClient(command, async (client, out) => {
+          if (!options.live) {
+            const current = await client.getStatus();
+            out.result(current, () => printStatus(out, current));
+            return EXIT_OK;
+          }
+          let shown = 0;
+          const stream = client.watchStatus(options.interval, (current) => {
+            if (out.json) out.document(current, { compact: true });
+            else if (out.isTerminal) out.raw(CLEAR_SCREEN);
+            else if (shown > 0) out.line();
+            if (!out.json) printStatus(out, current);
+            shown++;
+          });
+          await session.follow(stream);
+          return EXIT_OK;
+        }),
+      ),
+    );
+}
+
+/** The status for people. Empty sections say what would fill them. */
+export function printStatus(out: Output, current: PipelineStatus, now = Date.now()): void {
+  const config = current.config;
+  if (config) {
+    const description = config.description ? ` "${config.description}"` : '';
+    out.line(`Configuration:  version ${config.version} (${shortHash(config.contentHash)})${description}`);
+    out.line(
+      `Deployed:       ${formatTime(config.deployedAt)} (${formatAgo(config.deployedAt, now)}) by ${config.deployedBy}`,
+    );
+  } else {
+    out.line('Configuration:  nothing deployed yet; deploy a pipeline with: ferry deploy --dir DIR');
+  }
+  out.line(`Engine:         ${enumLabel(current.engineState, 'ENGINE_STATE_')}`);
+  out.line();
+  out.line('Workers');
+  printWorkersTable(out, current.workers, now);
+  if (current.connections.length > 0) {
+    out.line();
+    out.line('Connections');
+    out.table(
+      ['name', 'type', 'reachable', 'checked', 'last error'],
+      current.connections.map((connection) => [
+        connection.name,
+        connection.type,
+        connection.reachable,
+        formatAgo(connection.checkedAt, now),
+        connection.lastError,
+      ]),
+    );
+  }
+  if (current.jobs.length > 0) {
+    out.line();
+    out.line('Jobs');
+    out.table(
+      [
+        'name',
+        'kind',
+        'processed',
+        'inserted',
+        'updated',
+        'deleted',
+        'filtered',
+        'rejected',
+        'pending',
+        'lag',
+      ],
+      current.jobs.map((job) => [
+        job.name,
+        enumLabel(job.kind, 'JOB_KIND_'),
+        job.processed,
+        job.inserted,
+        job.updated,
+        job.deleted,
+        job.filtered,
+        job.rejected,
+        job.pending,
+        job.lagMs < 1000 ? `${job.lagMs}ms` : formatDuration(job.lagMs),
+      ]),
+      { alignRight: [2, 3, 4, 5, 6, 7, 8, 9] },
+    );
+  }
+}
