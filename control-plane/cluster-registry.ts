@@ -8,6 +8,7 @@ import type { FerryKeys } from '../common/redis-keys.js';
 import type { WorkerInfo } from '../clients/generated/ferry/v1/WorkerInfo.js';
 import type { LeaseInfo } from '../clients/generated/ferry/v1/LeaseInfo.js';
 import type { EngineState } from '../clients/generated/ferry/v1/EngineState.js';
+import { drainWorker } from '../common/leases/index.js';
 import { toTimestamp } from './wire.js';
 
 export interface ClusterRegistryOptions {
@@ -97,6 +98,11 @@ export class ClusterRegistry {
         };
       })
       .sort((a, b) => a.unit.localeCompare(b.unit));
+  }
+
+  /** Marks a worker draining (the leader moves its units away by hand-over); returns its live leases. */
+  drain(workerId: string): Promise<number> {
+    return drainWorker(this.#redis, this.#keys, workerId);
   }
 
   /** The engine's desired state; a deployed pipeline runs unless an operator stopped it. */

@@ -1,6 +1,5 @@
 /** ferry.v1.ClusterService: workers and leases, read from the registry in Redis. */
 import type { ClusterServiceHandlers } from '../../clients/generated/ferry/v1/ClusterService.js';
-import { UnimplementedError } from '../../common/errors.js';
 import type { ClusterRegistry } from '../cluster-registry.js';
 import type { AdapterDeps } from '../grpc-adapter.js';
 import { unary } from '../grpc-adapter.js';
@@ -22,12 +21,11 @@ export function clusterService(deps: AdapterDeps & { registry: ClusterRegistry }
       'DrainWorker',
       {
         role: 'operator',
-        handle: () =>
-          Promise.reject(
-            new UnimplementedError(
-              'draining needs lease hand-over in the worker (ferry worker), which is not built yet',
-            ),
-          ),
+        handle: async (request, context) => {
+          const leasesReleased = await registry.drain(request.workerId);
+          context.logger.info({ worker: request.workerId, leases: leasesReleased }, 'worker draining');
+          return { leasesReleased };
+        },
       },
       deps,
     ),

@@ -15,6 +15,9 @@ import { hashToken } from '../../control-plane/auth.js';
 import { startControlPlane } from '../../control-plane/server.js';
 import { silentLogger } from '../../common/logger.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
+import { testRedis } from '../helpers/redis.js';
+import { WorkerRegistry } from '../../common/leases/index.js';
+import { ferryKeys } from '../../common/redis-keys.js';
 import { loadHealthClient, loadReflectionClient } from '../helpers/grpc-tools.js';
 import { deployRequest } from '../helpers/pipelines.js';
 
@@ -87,10 +90,11 @@ t.test('roles: each method answers UNAUTHENTICATED, PERMISSION_DENIED or passes,
       (c) => c.replayRejects('emp'),
       { viewer: 'PERMISSION_DENIED', operator: 'UNIMPLEMENTED', admin: 'UNIMPLEMENTED' },
     ],
+    // NOT_FOUND: authorized, and no worker of that id has registered.
     [
       'DrainWorker',
       (c) => c.drainWorker('w1'),
-      { viewer: 'PERMISSION_DENIED', operator: 'UNIMPLEMENTED', admin: 'UNIMPLEMENTED' },
+      { viewer: 'PERMISSION_DENIED', operator: 'NOT_FOUND', admin: 'NOT_FOUND' },
     ],
     [
       'Deploy',
@@ -368,3 +372,21 @@ function makeCertificates(dir: string): void {
     '2',
   );
 }
+
+t.test('DrainWorker marks a registered worker draining', async (t) => {
+  const { client, prefix } = await startTestControlPlane(t, 'drain');
+  const redis = testRedis(t);
+  const registry = new WorkerRegistry(redis, ferryKeys(prefix), {
+    workerId: 'worker-d',
+    heartbeatIntervalMs: 200,
+  });
+  t.teardown(() => registry.stop({ deregister: true }));
+  await registry.start();
+  const ferry = client();
+  t.same(await ferry.drainWorker('worker-d'), { leasesReleased: 0 });
+  const workers = await ferry.listWorkers();
+  t.same(
+    workers.workers.map((worker) => [worker.id, worker.state]),
+    [['worker-d', 'WORKER_STATE_DRAINING']],
+  );
+});
