@@ -1,0 +1,142 @@
+/**
+ * The data the MySQL/MariaDB target writer takes and returns. Everything here is structured-cloneable (plain
+ * objects, strings, numbers, booleans, null, arrays) because batches cross the piscina thread boundary; the
+ * only exception is `MysqlTargetOptions.logger`, which the task module creates inside the worker thread.
+ */
+
+/** A value as the transform hands it over: Redis gives strings, transforms may produce the other scalars. */
+export type ColumnValue = string | number | boolean | null;
+
+/** Pino-compatible structured logger; pino's `Logger` satisfies it. */
+export interface TargetLogger {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface MysqlTargetTls {
+  /** PEM CA bundle that signs the server's certificate; default: Node's trusted roots. */
+  ca?: string;
+  /** PEM client certificate, for mutual TLS. */
+  cert?: string;
+  /** PEM private key of `cert`. */
+  key?: string;
+  /** Verify the server's certificate and host name. @default true */
+  rejectUnauthorized?: boolean;
+}
+
+export interface MysqlTargetOptions {
+  host: string;
+  /** TCP port, 1-65535. */
+  port: number;
+  user: string;
+  password: string;
+  /**
+   * The default database: tables without a `schema` live here, and so does `ferry_checkpoints`. Required for
+   * `ensureCheckpointTable`, `applyBatch` and `readCheckpoint`.
+   */
+  database?: string;
+  /** Connections in this writer's pool (per worker thread). @default 4 */
+  poolSize?: number;
+  /** How long to wait for a TCP connection and handshake, in milliseconds. @default 10000 */
+  connectTimeoutMs?: number;
+  /**
+   * innodb_lock_wait_timeout for the writer's sessions, in seconds: how long a statement waits for a row
+   * lock held by someone else before failing (transiently: the batch is retried). @default the server's
+   * setting (50 s unless configured)
+   */
+  lockWaitTimeoutSeconds?: number;
+  /** TLS to the server; omitted means plain TCP. */
+  tls?: MysqlTargetTls;
+  /** Receives debug/info/warn logs; default: logs nothing. Not cloneable: create it inside the thread. */
+  logger?: TargetLogger;
+}
+
+/** A target table. `schema` is the MySQL database; default: the connection's `database`. */
+export interface TableRef {
+  schema?: string;
+  table: string;
+}
+
+export interface RowChange {
+  /** The Redis key the row comes from, for the dead-letter queue and logs. */
+  key: string;
+  op: 'upsert' | 'delete';
+  /**
+   * Column -> value. For an upsert, the columns to write (key columns included; columns left out keep their
+   * value on update and their default on insert; a property whose value is `undefined` counts as left out).
+   * For a delete only the key columns are read.
+   */
+  values: Record<string, ColumnValue>;
+}
+
+export interface TableBatch {
+  table: TableRef;
+  /** The columns that identify a row; a PRIMARY KEY or UNIQUE index of the table must lie within them. */
+  keyColumns: string[];
+  /** At most one change per key per table (the apply loop has already coalesced them). */
+  changes: RowChange[];
+}
+
+export interface WriteBatch {
+  pipeline: string;
+  /** The change-log partition this batch comes from, >= 0. */
+  partition: number;
+  /** The epoch of the lease under which the batch was read, >= 0. */
+  leaseEpoch: number;
+  /** Redis stream id `ms-seq` of the last change-log entry this batch covers. */
+  lastEntryId: string;
+  /**
+   * Deletes run first, in reverse table order, then upserts in table order: list parent tables before their
+   * child tables and foreign keys are satisfied both ways.
+   */
+  tables: TableBatch[];
+}
+
+export type RejectCode =
+  | 'CONSTRAINT_VIOLATION'
+  | 'DATA_TOO_LONG'
+  | 'CONVERSION'
+  | 'NOT_NULL'
+  | 'OUT_OF_RANGE'
+  | 'DUPLICATE'
+  | 'REJECTED';
+
+/** A row the target refused (or the converter could not convert); the rest of the batch was written. */
+export interface RejectedRow {
+  key: string;
+  /** `schema.table`, unquoted. */
+  table: string;
+  /** The values as received, unconverted. */
+  values: Record<string, ColumnValue>;
+  errorCode: RejectCode;
+  /** The database's message, or the converter's (which names the column, the value and the expected type). */
+  error: string;
+  /** The column at fault, when known (conversion rejects). */
+  column?: string;
+}
+
+export interface BatchResult {
+  /** True when the checkpoint was already at or past `lastEntryId`: nothing was written. */
+  skipped: boolean;
+  /** Rows that did not exist before. */
+  inserted: number;
+  /** Rows that existed and were upserted (whether or not a value changed). */
+  updated: number;
+  deleted: number;
+  /** Always returned, whatever `onReject`; with `ignore` the caller drops them instead of dead-lettering. */
+  rejected: RejectedRow[];
+  /** Milliseconds from BEGIN to COMMIT (or to the rollback of a skipped batch). */
+  writeMs: number;
+}
+
+export interface ApplyMode {
+  /** What the caller does with rejects; the writer isolates and returns them either way. @default 'dlq' */
+  onReject: 'dlq' | 'ignore';
+}
+
+export interface Checkpoint {
+  lastEntryId: string;
+  leaseEpoch: number;
+}
