@@ -19,7 +19,12 @@ const protoFiles = readdirSync(join(root, 'proto', 'ferry', 'v1'))
   .map((name) => `ferry/v1/${name}`);
 
 const require = createRequire(import.meta.url);
-const generator = join(dirname(require.resolve('@grpc/proto-loader/package.json')), 'build', 'bin', 'proto-loader-gen-types.js');
+const generator = join(
+  dirname(require.resolve('@grpc/proto-loader/package.json')),
+  'build',
+  'bin',
+  'proto-loader-gen-types.js',
+);
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
@@ -49,7 +54,9 @@ for (const file of walk(outDir)) {
   const relative = text.replaceAll(`// Original file: ${root}/`, '// Original file: ');
   if (relative !== text) writeFileSync(file, relative);
 }
-console.log(`generated ${outDir.startsWith(root) ? outDir.slice(root.length + 1) : outDir} from ${protoFiles.length} proto files`);
+console.log(
+  `generated ${outDir.startsWith(root) ? outDir.slice(root.length + 1) : outDir} from ${protoFiles.length} proto files`,
+);
 
 function* walk(dir) {
   for (const name of readdirSync(dir).sort()) {
