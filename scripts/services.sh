@@ -30,7 +30,7 @@
 #                a system-wide Redis on the same machine, is left alone.
 #
 # FERRY_SERVICES_DIR (optional) replaces <repo>/.services, e.g. when the
-# repository lives where the postgres user cannot reach it (under /root).
+# repository lives where the postgres user cannot reach it (e.g. in root's home directory).
 #
 # Exit status: 0 when every selected service answers (for stop: when every
 # daemon found has stopped), 1 otherwise, 2 for a usage error.
