@@ -7,14 +7,15 @@ import { Redis } from 'ioredis';
 import t from 'tap';
 import { WorkerRegistry } from '../../common/leases/index.js';
 import { ferryKeys } from '../../common/redis-keys.js';
-import { closedPort, deleteKeys, REDIS_URL, runFerry, startServer } from '../fixtures/cli/harness.js';
+import { closedPort, REDIS_URL, runFerry, startServer } from '../fixtures/cli/harness.js';
+import { deleteKeys, testRedis, uniquePrefix } from '../helpers/redis.js';
 
 const VIEWER_TOKEN = `viewer-${randomBytes(12).toString('hex')}`;
 const ADMIN_TOKEN = `admin-${randomBytes(12).toString('hex')}`;
 const TOKENS = `viewer1:viewer:${VIEWER_TOKEN},admin1:admin:${ADMIN_TOKEN}`;
 
 t.test('tokens: none, too weak a role, admin; and commands the server lacks', async (t) => {
-  const { address } = await startServer(t, { FERRY_TOKENS: TOKENS }, ADMIN_TOKEN);
+  const { address } = await startServer(t, { FERRY_TOKENS: TOKENS });
   const server = ['--server', address];
   const cwd = t.testdir();
   t.equal((await runFerry(['scaffold', 'p'], { cwd })).code, 0);
@@ -150,8 +151,9 @@ t.test('status --live prints a status per interval until interrupted', async (t)
 
 t.test('ferry control-plane: runs until interrupted; refuses an open non-loopback address', async (t) => {
   const env = { FERRY_LOG_LEVEL: 'silent' };
-  const keyPrefix = `ferry-test-cli-${randomBytes(6).toString('hex')}`;
-  t.teardown(() => deleteKeys(keyPrefix));
+  const keyPrefix = uniquePrefix('cli-cp');
+  const redis = testRedis(t);
+  t.teardown(() => deleteKeys(redis, keyPrefix));
   const address = `127.0.0.1:${await closedPort()}`;
   const controller = new AbortController();
   const running = runFerry(['control-plane', '--listen', address, '--key-prefix', keyPrefix], {

@@ -142,8 +142,15 @@ class TestCluster {
   async close(): Promise<void> {
     await Promise.all(this.#leaders.map((leader) => leader.stop({ release: false })));
     await Promise.all(this.#stops.map((stop) => stop()));
-    await deleteKeys(this.admin, this.prefix);
+    // Disconnect first, so that no worker cut off behind a proxy can write (or reconnect and write) after
+    // the cleanup; then delete the keys on a connection of our own.
     for (const redis of this.#connections) redis.disconnect();
+    const cleaner = new Redis(TEST_REDIS_URL);
+    try {
+      await deleteKeys(cleaner, this.prefix);
+    } finally {
+      cleaner.disconnect();
+    }
   }
 }
 
