@@ -4,6 +4,7 @@
  */
 import t from 'tap';
 import { FencedError } from '../../worker/targets/mysql/index.js';
+import type { RowChange } from '../../worker/targets/mysql/index.js';
 import { employees, remove, tableBatch, upsert, writeBatch } from '../fixtures/mysql/batches.js';
 import { rows, testDatabase, testWriter } from '../fixtures/mysql/database.js';
 
@@ -15,9 +16,11 @@ t.test('upserts count inserted and updated rows, and write the values', async (t
   const first = await writer.applyBatch(writeBatch('1-0', [tableBatch('emp', ['emp_id'], employees(3))]));
   t.same(first, {
     skipped: false,
+    skippedRows: 0,
     inserted: 3,
     updated: 0,
     deleted: 0,
+    tables: [{ inserted: 3, updated: 0, deleted: 0 }],
     rejected: [],
     writeMs: first.writeMs,
   });
@@ -172,9 +175,11 @@ t.test('the checkpoint skips batches at or below the stored id', async (t) => {
   const replay = await writer.applyBatch(batch);
   t.same(replay, {
     skipped: true,
+    skippedRows: 2,
     inserted: 0,
     updated: 0,
     deleted: 0,
+    tables: [{ inserted: 0, updated: 0, deleted: 0 }],
     rejected: [],
     writeMs: replay.writeMs,
   });
@@ -194,6 +199,55 @@ t.test('the checkpoint skips batches at or below the stored id', async (t) => {
   // Another writer (another worker thread) sees the same checkpoint.
   const other = testWriter(t, options);
   t.match(await other.applyBatch({ ...batch, lastEntryId: '1700000000000-10' }), { skipped: true });
+});
+
+t.test('rows at or below the checkpoint are skipped one by one; counts are per table', async (t) => {
+  const { admin, options } = await testDatabase(t, 'schema.sql');
+  const writer = testWriter(t, options);
+  await writer.ensureCheckpointTable();
+  const withIds = (changes: RowChange[], ids: string[]): RowChange[] =>
+    changes.map((change, index) => ({ ...change, entryId: ids[index] as string }));
+
+  // The first attempt of a read batch committed the rows of entries up to 5-0, then the worker crashed.
+  await writer.applyBatch(
+    writeBatch('5-0', [tableBatch('emp', ['emp_id'], withIds(employees(2), ['3-0', '5-0']))]),
+  );
+  await admin.query("UPDATE emp SET first_name = 'changed by hand' WHERE emp_id IN (1, 2)");
+  // The retry carries the same rows and more: only the rows past the checkpoint are written.
+  const retry = await writer.applyBatch(
+    writeBatch('9-0', [
+      tableBatch('emp', ['emp_id'], withIds(employees(4), ['3-0', '5-0', '7-0', '9-0'])),
+      tableBatch('dept', ['dept_id'], []),
+    ]),
+  );
+  t.same(
+    { ...retry, writeMs: 0 },
+    {
+      skipped: false,
+      skippedRows: 2,
+      inserted: 2,
+      updated: 0,
+      deleted: 0,
+      tables: [
+        { inserted: 2, updated: 0, deleted: 0 },
+        { inserted: 0, updated: 0, deleted: 0 },
+      ],
+      rejected: [],
+      writeMs: 0,
+    },
+  );
+  t.same(await rows(admin, 'SELECT emp_id, first_name FROM emp ORDER BY emp_id'), [
+    { emp_id: 1, first_name: 'changed by hand' },
+    { emp_id: 2, first_name: 'changed by hand' },
+    { emp_id: 3, first_name: 'First3' },
+    { emp_id: 4, first_name: 'First4' },
+  ]);
+
+  const late = writeBatch('10-0', [tableBatch('emp', ['emp_id'], withIds(employees(1), ['11-0']))]);
+  await t.rejects(writer.applyBatch(late), {
+    name: 'InvalidArgumentError',
+    message: /changes\[0\]\.entryId must be at most the batch's lastEntryId 10-0/,
+  });
 });
 
 t.test('fencing: a batch under an older lease epoch writes nothing', async (t) => {

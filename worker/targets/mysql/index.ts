@@ -23,6 +23,7 @@ export type {
 export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_SIZE } from './options.js';
 export { compareStreamIds } from './stream-id.js';
 export type {
+  ApplyHooks,
   ApplyMode,
   BatchResult,
   Checkpoint,

@@ -3,7 +3,7 @@
  * is covered by a test. Values are never silently replaced: a bad one is an InvalidArgumentError.
  */
 import { InvalidArgumentError } from '../../../common/errors.js';
-import { isStreamId } from './stream-id.js';
+import { compareStreamIds, isStreamId } from './stream-id.js';
 import type { MysqlTargetOptions, TargetLogger, WriteBatch } from './types.js';
 
 export const DEFAULT_POOL_SIZE = 4;
@@ -148,5 +148,20 @@ export function checkWriteBatch(batch: WriteBatch): void {
       fail(`tables[${index}].keyColumns`, 'a non-empty array of column names', table.keyColumns);
     }
     if (!Array.isArray(table.changes)) fail(`tables[${index}].changes`, 'an array', table.changes);
+    table.changes.forEach((change, row) => {
+      if (
+        change.entryId !== undefined &&
+        (typeof change.entryId !== 'string' || !isStreamId(change.entryId))
+      ) {
+        fail(`tables[${index}].changes[${row}].entryId`, 'a Redis stream id ms-seq when set', change.entryId);
+      }
+      if (change.entryId !== undefined && compareStreamIds(change.entryId, batch.lastEntryId) > 0) {
+        fail(
+          `tables[${index}].changes[${row}].entryId`,
+          `at most the batch's lastEntryId ${batch.lastEntryId}`,
+          change.entryId,
+        );
+      }
+    });
   });
 }

@@ -69,6 +69,12 @@ export interface RowChange {
    * For a delete only the key columns are read.
    */
   values: Record<string, ColumnValue>;
+  /**
+   * The change-log entry id this row's value stands for (the newest entry of its key in the read batch).
+   * A row whose id is at or below the partition's stored checkpoint was committed by an earlier attempt of
+   * the same entries (a crash between COMMIT and XACK) and is skipped. Absent: always written.
+   */
+  entryId?: string;
 }
 
 export interface TableBatch {
@@ -120,11 +126,15 @@ export interface RejectedRow {
 export interface BatchResult {
   /** True when the checkpoint was already at or past `lastEntryId`: nothing was written. */
   skipped: boolean;
+  /** Rows left out because their `entryId` was at or below the stored checkpoint (already applied). */
+  skippedRows: number;
   /** Rows that did not exist before. */
   inserted: number;
   /** Rows that existed and were upserted (whether or not a value changed). */
   updated: number;
   deleted: number;
+  /** The same counts per table of the batch, in the batch's order (rejects excepted). */
+  tables: { inserted: number; updated: number; deleted: number }[];
   /** Always returned, whatever `onReject`; with `ignore` the caller drops them instead of dead-lettering. */
   rejected: RejectedRow[];
   /** Milliseconds from BEGIN to COMMIT (or to the rollback of a skipped batch). */
@@ -134,6 +144,17 @@ export interface BatchResult {
 export interface ApplyMode {
   /** What the caller does with rejects; the writer isolates and returns them either way. @default 'dlq' */
   onReject: 'dlq' | 'ignore';
+}
+
+/** In-thread hooks of one applyBatch call (functions: not cloneable, so never part of a task's data). */
+export interface ApplyHooks {
+  /**
+   * Called with the batch's rejects after the rows are written and before the checkpoint and COMMIT, when
+   * there is at least one. The apply engine dead-letters them here, so that a crash can duplicate a reject
+   * (the batch is retried and rejects it again) but never lose one (a committed batch is skipped on retry).
+   * A throw rolls the whole batch back.
+   */
+  beforeCommit?: (rejected: readonly RejectedRow[]) => Promise<void>;
 }
 
 export interface Checkpoint {

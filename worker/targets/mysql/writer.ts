@@ -30,6 +30,7 @@ import { writeDeletes, writeUpserts } from './statements.js';
 import type { StatementContext, WriteCounts } from './statements.js';
 import { compareStreamIds, isStreamId } from './stream-id.js';
 import type {
+  ApplyHooks,
   ApplyMode,
   BatchResult,
   Checkpoint,
@@ -118,7 +119,11 @@ export class MysqlWriter {
    * (report; retry slowly), FencedError, or InvalidArgumentError for a malformed batch. After any throw the
    * transaction is rolled back: nothing of the batch is written.
    */
-  async applyBatch(batch: WriteBatch, mode: ApplyMode = { onReject: 'dlq' }): Promise<BatchResult> {
+  async applyBatch(
+    batch: WriteBatch,
+    mode: ApplyMode = { onReject: 'dlq' },
+    hooks: ApplyHooks = {},
+  ): Promise<BatchResult> {
     checkWriteBatch(batch);
     const database = this.#requireDatabase();
     const context: TargetErrorContext = {
@@ -147,29 +152,46 @@ export class MysqlWriter {
         );
         return {
           skipped: true,
+          skippedRows: countRows(batch.tables),
           inserted: 0,
           updated: 0,
           deleted: 0,
+          tables: batch.tables.map(() => ({ inserted: 0, updated: 0, deleted: 0 })),
           rejected: [],
           writeMs: performance.now() - started,
         };
       }
 
+      // Rows of entries an earlier attempt committed (the checkpoint lies between this batch's ids).
+      const { tables, skippedRows } = withoutAppliedRows(batch.tables, stored.lastEntryId);
       // Planned only now, so that fencing and skipping win over any schema problem of the batch.
-      const plans = await this.#planBatch(connection, database, batch.tables);
+      const plans = await this.#planBatch(connection, database, tables);
       const counts: WriteCounts = {
         inserted: 0,
         updated: 0,
         deleted: 0,
-        rejected: plans.flatMap((plan) => plan.rejected),
+        rejected: plans.flatMap(({ plan }) => plan.rejected),
+      };
+      const tableCounts = tables.map(() => ({ inserted: 0, updated: 0, deleted: 0 }));
+      const measure = async (index: number, write: () => Promise<void>): Promise<void> => {
+        const before = { inserted: counts.inserted, updated: counts.updated, deleted: counts.deleted };
+        await write();
+        const table = tableCounts[index];
+        if (!table) return;
+        table.inserted += counts.inserted - before.inserted;
+        table.updated += counts.updated - before.updated;
+        table.deleted += counts.deleted - before.deleted;
       };
       const statements: StatementContext = {
         connection,
         dialect: this.#sessionInfo().traits.dialect,
         limits: { maxBytes: this.#sessionInfo().maxStatementBytes },
       };
-      for (const plan of [...plans].reverse()) await writeDeletes(statements, plan, counts);
-      for (const plan of plans) await writeUpserts(statements, plan, counts);
+      for (const { index, plan } of [...plans].reverse()) {
+        await measure(index, () => writeDeletes(statements, plan, counts));
+      }
+      for (const { index, plan } of plans) await measure(index, () => writeUpserts(statements, plan, counts));
+      if (counts.rejected.length > 0 && hooks.beforeCommit) await hooks.beforeCommit(counts.rejected);
       await connection.query(writeCheckpointSql(database), [
         batch.pipeline,
         batch.partition,
@@ -181,7 +203,7 @@ export class MysqlWriter {
       await connection.query('COMMIT');
       const writeMs = performance.now() - started;
       this.#logResult(context, counts, writeMs, mode);
-      return { skipped: false, ...counts, writeMs };
+      return { skipped: false, skippedRows, ...counts, tables: tableCounts, writeMs };
     });
   }
 
@@ -257,9 +279,13 @@ export class MysqlWriter {
       );
       const row: Record<string, unknown> = rows[0] ?? {};
       const sqlMode = typeof row['sqlMode'] === 'string' ? row['sqlMode'] : '';
+      // READ COMMITTED: no gap locks, so concurrent partitions upserting neighbouring keys of one table do
+      // not deadlock each other (under REPEATABLE READ, multi-row INSERT ... ON DUPLICATE KEY UPDATE does).
+      // Correctness does not need more: each row is written by one partition, serialized by its lease.
       await connection.query("SET SESSION time_zone = '+00:00', SESSION sql_mode = ?", [
         writerSqlMode(sqlMode),
       ]);
+      await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
       if (this.#options.lockWaitTimeoutSeconds !== undefined) {
         await connection.query('SET SESSION innodb_lock_wait_timeout = ?', [
           this.#options.lockWaitTimeoutSeconds,
@@ -306,9 +332,14 @@ export class MysqlWriter {
    * Plans every table against its cached catalog. The cache may be stale (ALTER TABLE since it was read): a
    * table whose plan fails with a schema error or rejects rows is read again once, and planned again.
    */
-  async #planBatch(connection: PoolConnection, database: string, tables: TableBatch[]): Promise<TablePlan[]> {
-    const plans: TablePlan[] = [];
-    for (const tableBatch of tables) {
+  /** Plans the non-empty tables; `index` is the table's position in `tables`. */
+  async #planBatch(
+    connection: PoolConnection,
+    database: string,
+    tables: TableBatch[],
+  ): Promise<{ index: number; plan: TablePlan }[]> {
+    const plans: { index: number; plan: TablePlan }[] = [];
+    for (const [index, tableBatch] of tables.entries()) {
       if (tableBatch.changes.length === 0) continue;
       const schema = tableBatch.table.schema ?? database;
       const cacheKey = `${schema}\u0000${tableBatch.table.table}`;
@@ -327,7 +358,7 @@ export class MysqlWriter {
           await this.#loadCatalog(connection, cacheKey, schema, tableBatch.table.table),
         );
       }
-      if (plan) plans.push(plan);
+      if (plan) plans.push({ index, plan });
     }
     return plans;
   }
@@ -385,4 +416,24 @@ function toCheckpoint(row: RowDataPacket): Checkpoint {
     );
   }
   return { lastEntryId, leaseEpoch: Number(row['lease_epoch']) };
+}
+
+function countRows(tables: readonly TableBatch[]): number {
+  return tables.reduce((sum, table) => sum + table.changes.length, 0);
+}
+
+/** The tables without the rows whose entryId is at or below `storedId`, and how many were left out. */
+function withoutAppliedRows(
+  tables: readonly TableBatch[],
+  storedId: string,
+): { tables: TableBatch[]; skippedRows: number } {
+  let skippedRows = 0;
+  const kept = tables.map((table) => {
+    const changes = table.changes.filter(
+      (change) => change.entryId === undefined || compareStreamIds(change.entryId, storedId) > 0,
+    );
+    skippedRows += table.changes.length - changes.length;
+    return changes.length === table.changes.length ? table : { ...table, changes };
+  });
+  return { tables: kept, skippedRows };
 }
