@@ -32,11 +32,28 @@ export interface SecretKeys {
   secrets: string;
 }
 
+export interface StatusKeys {
+  /**
+   * Hash per job: cumulative counters (processed, inserted, updated, deleted, filtered, rejected), written by
+   * workers with HINCRBY, and `lastBatch` (JSON: readMs, transformMs, writeMs, ackMs, size, finishedAt).
+   */
+  job: (job: string) => string;
+  /** Hash: connection name -> JSON {type, reachable, lastError, checkedAt, workerId}, as workers last saw it. */
+  connections: string;
+}
+
+export interface DeadLetterKeys {
+  /** Stream per job: records the target refused for good (see common/dead-letter). */
+  stream: (job: string) => string;
+}
+
 export interface FerryKeys {
   prefix: string;
   config: ConfigKeys;
   cluster: ClusterKeys;
   secrets: SecretKeys;
+  status: StatusKeys;
+  deadLetter: DeadLetterKeys;
 }
 
 /** Builds the key layout for one key prefix. The prefix must be non-empty and contain no braces. */
@@ -58,5 +75,10 @@ export function ferryKeys(prefix: string = DEFAULT_KEY_PREFIX): FerryKeys {
       engineState: `${cluster}:engine-state`,
     },
     secrets: { secrets: `${prefix}:{secrets}:values` },
+    status: {
+      job: (job) => `${prefix}:{status}:job:${job}`,
+      connections: `${prefix}:{status}:connections`,
+    },
+    deadLetter: { stream: (job) => `${prefix}:dlq:${job}` },
   };
 }

@@ -1,10 +1,11 @@
 /**
- * Stored secrets: sealed with SecretBox before they reach Redis, listed by name only, never returned.
+ * Stored secrets: sealed with SecretBox before they reach Redis, listed by name only, never returned over the
+ * API. The control plane stores them; workers reveal them, with the same key, to resolve `${secret:NAME}`.
  */
 import type { Redis } from 'ioredis';
-import { FerryError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
-import type { FerryKeys } from '../common/redis-keys.js';
-import type { SealedSecret, SecretBox } from '../common/secret-box.js';
+import { FerryError, InvalidArgumentError, NotFoundError } from './errors.js';
+import type { FerryKeys } from './redis-keys.js';
+import type { SealedSecret, SecretBox } from './secret-box.js';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 const MAX_VALUE_BYTES = 64 * 1024;
@@ -20,6 +21,7 @@ export interface SecretSummary {
   updatedBy: string;
 }
 
+/** The secrets of one Ferry cluster (one key prefix); without a SecretBox it can list and delete only. */
 export class SecretStore {
   readonly #redis: Redis;
   readonly #keys: FerryKeys;
@@ -67,12 +69,20 @@ export class SecretStore {
     if (removed === 0) throw new NotFoundError(`there is no secret named ${name}`);
   }
 
-  /** The plain value, for resolving ${secret:NAME}; undefined when absent. */
+  /**
+   * The plain value, for resolving ${secret:NAME}; undefined when absent. Throws FAILED_PRECONDITION when the
+   * secret exists but this process has no key, or another key, to open it.
+   */
   async reveal(name: string): Promise<string | undefined> {
     const json = await this.#redis.hget(this.#keys.secrets.secrets, name);
     if (json === null) return undefined;
-    if (!this.#box)
-      throw new FerryError('FAILED_PRECONDITION', `cannot open secret ${name}: no secret key configured`);
+    if (!this.#box) {
+      throw new FerryError(
+        'FAILED_PRECONDITION',
+        `cannot open secret ${name}: this process has no secret key; start it with --secret-key-file FILE or ` +
+          'FERRY_SECRET_KEY (the key the control plane uses)',
+      );
+    }
     return this.#box.open(name, JSON.parse(json) as StoredSecret);
   }
 }

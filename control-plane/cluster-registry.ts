@@ -1,7 +1,8 @@
 /**
- * Reads the cluster's state from Redis: registered workers, leases and the engine's desired state.
- * Workers write their own records (heartbeats); this side only reads them, so the control plane can be
- * restarted or replaced without the workers noticing.
+ * Reads the cluster's state from Redis: registered workers, leases, the engine's desired state, and what
+ * workers report about their jobs and connections (common/status). Workers write their own records
+ * (heartbeats, status); this side only reads them, so the control plane can be restarted or replaced without
+ * the workers noticing. The one thing it writes is the engine's desired state, which workers follow.
  */
 import type { Redis } from 'ioredis';
 import type { FerryKeys } from '../common/redis-keys.js';
@@ -9,6 +10,9 @@ import type { WorkerInfo } from '../clients/generated/ferry/v1/WorkerInfo.js';
 import type { LeaseInfo } from '../clients/generated/ferry/v1/LeaseInfo.js';
 import type { EngineState } from '../clients/generated/ferry/v1/EngineState.js';
 import { drainWorker } from '../common/leases/index.js';
+import type { Logger } from '../common/logger.js';
+import { readChangeLogBacklog, readConnectionStates, readJobStatuses } from '../common/status/index.js';
+import type { ChangeLogBacklog, ConnectionState, JobStatusRecord } from '../common/status/index.js';
 import { toTimestamp } from './wire.js';
 
 export interface ClusterRegistryOptions {
@@ -109,5 +113,28 @@ export class ClusterRegistry {
   async engineState(): Promise<EngineState> {
     const state = await this.#redis.get(this.#keys.cluster.engineState);
     return state === 'stopped' ? 'ENGINE_STATE_STOPPED' : 'ENGINE_STATE_RUNNING';
+  }
+
+  /**
+   * Sets the engine's desired state. Workers read it between batches: on `stopped` they let the batches in
+   * flight finish and apply nothing more, keeping their leases; on `running` they go on where they stopped.
+   */
+  async setEngineState(state: 'running' | 'stopped'): Promise<void> {
+    await this.#redis.set(this.#keys.cluster.engineState, state);
+  }
+
+  /** Each job's counters and last batch as workers recorded them; zero counters for a job not run yet. */
+  jobStatuses(jobs: readonly string[], logger?: Logger): Promise<Map<string, JobStatusRecord>> {
+    return readJobStatuses(this.#redis, this.#keys, jobs, logger ? { logger } : {});
+  }
+
+  /** Each connection's reachability as a worker last saw it, by connection name. */
+  connectionStates(logger?: Logger): Promise<Map<string, ConnectionState>> {
+    return readConnectionStates(this.#redis, this.#keys, logger ? { logger } : {});
+  }
+
+  /** Entries waiting in the pipeline's change log (of `partitions` partitions) and the oldest one's age. */
+  changeLogBacklog(partitions: number): Promise<ChangeLogBacklog> {
+    return readChangeLogBacklog(this.#redis, this.#keys, partitions);
   }
 }

@@ -9,7 +9,8 @@ import type { Redis } from 'ioredis';
 import { NotFoundError, VersionConflictError, FerryError } from '../common/errors.js';
 import type { FerryKeys } from '../common/redis-keys.js';
 import { packageRoot } from '../common/proto.js';
-import type { PipelineFiles } from '../common/config/index.js';
+import { parsePipeline } from '../common/config/index.js';
+import type { PipelineConfig, PipelineFiles } from '../common/config/index.js';
 
 /** A stored configuration version. */
 export interface StoredVersion {
@@ -131,5 +132,18 @@ export class ConfigStore {
     });
     const oldest = numbers[numbers.length - 1] ?? 1;
     return { versions, nextBeforeVersion: oldest > 1 ? oldest : 0 };
+  }
+}
+
+/** Compiles a stored version again (it was valid when deployed; a newer Ferry may disagree). */
+export function compileStored(stored: StoredVersion): PipelineConfig {
+  try {
+    return parsePipeline(stored.files);
+  } catch (error) {
+    throw new FerryError(
+      'FAILED_PRECONDITION',
+      `configuration version ${stored.version} does not validate with this version of Ferry; redeploy it after fixing: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }

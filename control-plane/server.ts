@@ -15,12 +15,14 @@ import type { Logger } from '../common/logger.js';
 import { loadFerryProto } from '../common/proto.js';
 import { ferryKeys, DEFAULT_KEY_PREFIX } from '../common/redis-keys.js';
 import { SecretBox } from '../common/secret-box.js';
+import { SecretStore } from '../common/secret-store.js';
 import { loadAuthenticator } from './auth.js';
 import type { Authenticator } from './auth.js';
 import { ClusterRegistry } from './cluster-registry.js';
+import { startAssignment } from './assignment.js';
+import type { AssignmentOptions } from './assignment.js';
 import { ConfigStore } from './config-store.js';
 import { isLoopback, parseListenAddress } from './listen-address.js';
-import { SecretStore } from './secret-store.js';
 import { clusterService } from './services/cluster-service.js';
 import { pipelineService } from './services/pipeline-service.js';
 import { rejectsService } from './services/rejects-service.js';
@@ -41,6 +43,11 @@ export interface ControlPlaneOptions {
   secretKeyFile?: string | undefined;
   /** Environment to read FERRY_TOKENS and FERRY_SECRET_KEY from. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Lease timings of the leader that assigns partitions to workers (the workers' lease TTL must match), or
+   * false to run without assigning (a read-only control plane). @default {} (10 s leases)
+   */
+  assignment?: AssignmentOptions | false;
   logger: Logger;
 }
 
@@ -114,7 +121,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const server = new grpc.Server();
   server.addService(proto.ferry.v1.PipelineService.service, pipelineService({ ...deps, store, registry }));
   server.addService(proto.ferry.v1.ClusterService.service, clusterService({ ...deps, registry }));
-  server.addService(proto.ferry.v1.RejectsService.service, rejectsService(deps));
+  server.addService(proto.ferry.v1.RejectsService.service, rejectsService({ ...deps, store, redis, keys }));
   server.addService(proto.ferry.v1.SecretsService.service, secretsService({ ...deps, secrets }));
   health.addToServer(server);
   // Reflect the health service too, so that `grpcurl list` shows everything the server answers.
@@ -123,6 +130,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   // Give Redis a moment before answering, so that the first calls do not fail while it connects; if it is
   // down, start anyway: calls answer UNAVAILABLE and health says NOT_SERVING until it is back.
   await waitForRedis(redis, 3000);
+  const leader =
+    options.assignment === false
+      ? undefined
+      : startAssignment(redis, keys, store, logger, options.assignment ?? {});
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(listen.bindTarget, credentials, (error, bound) =>
@@ -161,6 +172,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
             resolve();
           });
         });
+        await leader?.stop();
         redis.disconnect();
         logger.info('control plane stopped');
       })();

@@ -14,10 +14,12 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerControlPlaneCommand } from './commands/control-plane.js';
 import { registerDeployCommands } from './commands/deploy.js';
 import { registerEngineCommands } from './commands/engine.js';
+import { registerRejectsCommands } from './commands/rejects.js';
 import { registerScaffoldCommand } from './commands/scaffold.js';
 import { registerSecretCommands } from './commands/secrets.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerTokenCommands } from './commands/tokens.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { describeError, errorDocument, EXIT_OK, EXIT_REJECTED, exitCodeFor } from './errors.js';
 import { integerAtLeast } from './arguments.js';
 import { CliSession, DEFAULT_SERVER } from './session.js';
@@ -98,12 +100,14 @@ function buildProgram(session: CliSession): Command {
     .addHelpText('after', HELP_FOOTER);
 
   registerControlPlaneCommand(program, session);
+  registerWorkerCommand(program, session);
   registerScaffoldCommand(program, session);
   registerDeployCommands(program, session);
   registerConfigCommands(program, session);
   registerStatusCommand(program, session);
   registerClusterCommands(program, session);
   registerEngineCommands(program, session);
+  registerRejectsCommands(program, session);
   registerSecretCommands(program, session);
   registerTokenCommands(program, session);
 

@@ -1,19 +1,29 @@
 /**
- * ferry.v1.PipelineService: configuration (deploy, validate, read back) and the pipeline's status.
- * Thin: the domain lives in config-store.ts, common/config and job-summary.ts.
+ * ferry.v1.PipelineService: configuration (deploy, validate, read back), the engine's state and the
+ * pipeline's status. Thin: the domain lives in config-store.ts, common/config, job-summary.ts and
+ * pipeline-status.ts.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { parsePipeline, redactConfig, validatePipeline } from '../../common/config/index.js';
+import { redactConfig, validatePipeline } from '../../common/config/index.js';
 import type { PipelineConfig, PipelineFiles } from '../../common/config/index.js';
-import { ConfigValidationError, FerryError, NotFoundError, UnimplementedError } from '../../common/errors.js';
+import {
+  ConfigValidationError,
+  FerryError,
+  InvalidArgumentError,
+  NotFoundError,
+  UnimplementedError,
+} from '../../common/errors.js';
 import type { PipelineServiceHandlers } from '../../clients/generated/ferry/v1/PipelineService.js';
-import type { ConfigStore, StoredVersion } from '../config-store.js';
+import { compileStored } from '../config-store.js';
+import type { ConfigStore } from '../config-store.js';
 import type { ClusterRegistry } from '../cluster-registry.js';
-import type { AdapterDeps } from '../grpc-adapter.js';
+import type { AdapterDeps, CallContext } from '../grpc-adapter.js';
 import { serverStream, unary } from '../grpc-adapter.js';
 import { describeJob, summarizeJob } from '../job-summary.js';
 import { contentHash, normalizePipelineFiles } from '../pipeline-files.js';
-import { toConfigVersion, toTimestamp, toValidationProblem } from '../wire.js';
+import { readPipelineStatus } from '../pipeline-status.js';
+import { toConfigVersion, toValidationProblem } from '../wire.js';
+import type { EngineState } from '../../clients/generated/ferry/v1/EngineState.js';
 import type { PipelineStatus } from '../../clients/generated/ferry/v1/PipelineStatus.js';
 
 export interface PipelineServiceDeps extends AdapterDeps {
@@ -33,34 +43,42 @@ function validateOrThrow(files: PipelineFiles): {
   return { pipeline: result.pipeline, warnings: result.warnings };
 }
 
-/** Compiles a stored version again (the files were valid when deployed). */
-function compileStored(stored: StoredVersion): PipelineConfig {
-  try {
-    return parsePipeline(stored.files);
-  } catch (error) {
-    throw new FerryError(
-      'FAILED_PRECONDITION',
-      `configuration version ${stored.version} does not validate with this version of Ferry; redeploy it after fixing: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-}
-
 export function pipelineService(deps: PipelineServiceDeps): PipelineServiceHandlers {
   const { store, registry } = deps;
 
-  async function status(): Promise<PipelineStatus> {
+  async function status(logger: CallContext['logger']): Promise<PipelineStatus> {
     const latest = await store.latestVersion();
     const stored = latest > 0 ? await store.get(latest) : undefined;
-    const [workers, engineState] = await Promise.all([registry.listWorkers(), registry.engineState()]);
-    return {
-      config: stored ? toConfigVersion(stored) : null,
-      engineState: stored ? engineState : 'ENGINE_STATE_NOT_DEPLOYED',
-      jobs: [],
-      workers,
-      connections: [],
-      observedAt: toTimestamp(Date.now()) as PipelineStatus['observedAt'],
-    };
+    const deployed = stored ? { stored, pipeline: compileStored(stored) } : undefined;
+    return readPipelineStatus(registry, deployed, logger);
+  }
+
+  /**
+   * Start and Stop: the engine runs or stops as a whole, because all jobs of a pipeline share its change log
+   * (a partition's batches hold the changes of every job's keys, in order), so one job cannot be held back
+   * without holding back the others.
+   */
+  async function setEngineState(
+    verb: 'start' | 'stop',
+    jobs: readonly string[],
+    context: CallContext,
+  ): Promise<{ state: EngineState }> {
+    if (jobs.length > 0) {
+      throw new InvalidArgumentError(
+        "jobs share the pipeline's change log, so the engine starts and stops as a whole; " +
+          `run ferry ${verb} without job names (got ${jobs.map((job) => JSON.stringify(job)).join(', ')})`,
+      );
+    }
+    if ((await store.latestVersion()) === 0) {
+      throw new FerryError(
+        'FAILED_PRECONDITION',
+        'nothing is deployed yet; deploy a pipeline first (ferry deploy --dir DIR)',
+      );
+    }
+    const state = verb === 'start' ? 'running' : 'stopped';
+    await registry.setEngineState(state);
+    context.logger.info({ engineState: state }, verb === 'start' ? 'engine started' : 'engine stopped');
+    return { state: verb === 'start' ? 'ENGINE_STATE_RUNNING' : 'ENGINE_STATE_STOPPED' };
   }
 
   return {
@@ -177,7 +195,11 @@ export function pipelineService(deps: PipelineServiceDeps): PipelineServiceHandl
       deps,
     ),
 
-    GetStatus: unary('GetStatus', { role: 'viewer', handle: () => status() }, deps),
+    GetStatus: unary(
+      'GetStatus',
+      { role: 'viewer', handle: (_request, context) => status(context.logger) },
+      deps,
+    ),
 
     WatchStatus: serverStream(
       'WatchStatus',
@@ -186,7 +208,7 @@ export function pipelineService(deps: PipelineServiceDeps): PipelineServiceHandl
         handle: async (request, send, context) => {
           const interval = request.intervalMs === 0 ? 1000 : Math.max(200, request.intervalMs);
           while (!context.signal.aborted) {
-            send(await status());
+            send(await status(context.logger));
             await sleep(interval, context.signal);
           }
         },
@@ -194,15 +216,15 @@ export function pipelineService(deps: PipelineServiceDeps): PipelineServiceHandl
       deps,
     ),
 
-    Start: unimplemented(
+    Start: unary(
       'Start',
-      'operator',
-      'starting the engine needs the apply engine (ferry worker), which is not built yet',
+      { role: 'operator', handle: (request, context) => setEngineState('start', request.jobs, context) },
+      deps,
     ),
-    Stop: unimplemented(
+    Stop: unary(
       'Stop',
-      'operator',
-      'stopping the engine needs the apply engine (ferry worker), which is not built yet',
+      { role: 'operator', handle: (request, context) => setEngineState('stop', request.jobs, context) },
+      deps,
     ),
     Reset: unimplemented(
       'Reset',

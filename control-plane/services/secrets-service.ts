@@ -3,7 +3,7 @@ import type { SecretsServiceHandlers } from '../../clients/generated/ferry/v1/Se
 import type { SecretName } from '../../clients/generated/ferry/v1/SecretName.js';
 import type { AdapterDeps } from '../grpc-adapter.js';
 import { unary } from '../grpc-adapter.js';
-import type { SecretStore } from '../secret-store.js';
+import type { SecretStore } from '../../common/secret-store.js';
 import { toTimestamp } from '../wire.js';
 
 export function secretsService(deps: AdapterDeps & { secrets: SecretStore }): SecretsServiceHandlers {

@@ -158,9 +158,16 @@ t.test('scaffold, validate, deploy, read back, history and status', async (t) =>
     new RegExp(
       `^Configuration:  version 3 \\(${SHORT_HASH}\\)\n` +
         `Deployed:       ${TIME} \\(\\d+s ago\\) by anonymous\n` +
-        'Engine:         \\S+\n\n' +
+        'Engine:         running\n\n' +
         'Workers\n' +
-        'No workers have registered yet. Start one with: ferry worker\n$',
+        'No workers have registered yet. Start one with: ferry worker\n\n' +
+        'Connections\n' +
+        'NAME    TYPE   REACHABLE  CHECKED  LAST ERROR\n' +
+        'target  mysql  no         -        not checked yet: no worker has used this connection\n' +
+        'app     redis  no         -        not checked yet: no worker has used this connection\n\n' +
+        'Jobs\n' +
+        'JOB      KIND          PROCESSED  INSERTED  UPDATED  DELETED  FILTERED  REJECTED  PENDING  LAG  LAST BATCH\n' +
+        'example  write-behind          0         0        0        0         0         0        0  0ms  -\n$',
     ),
   );
 });

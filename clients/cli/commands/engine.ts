@@ -1,6 +1,8 @@
 /**
- * Driving the engine and looking inside it: `start`, `stop`, `reset`, `trace`, `get-rejected`. They need the
- * apply engine in the workers; until a control plane supports them it answers UNIMPLEMENTED (exit 2).
+ * Driving the engine and looking inside it: `start`, `stop`, `reset`, `trace` (the dead-letter queue's
+ * commands are in rejects.ts). `start` and `stop` act on the engine as a whole (jobs share the pipeline's
+ * change log), so they take no job names. The others need parts of the engine a control plane may not
+ * support yet: it then answers UNIMPLEMENTED (exit 2).
  */
 import type { Command } from 'commander';
 import { milliseconds, positiveCount } from '../arguments.js';
@@ -25,11 +27,19 @@ export function registerEngineCommands(program: Command, session: CliSession): v
           ? 'start the engine: workers apply changes'
           : 'stop the engine after the batches in flight',
       )
-      .argument('[JOB...]', JOBS_HELP)
+      .description(
+        verb === 'start'
+          ? 'Starts the engine: workers apply the change log again where they stopped. The engine starts ' +
+              "and stops as a whole, because all jobs share the pipeline's change log."
+          : 'Stops the engine: workers let the batches in flight finish, then apply nothing more. They keep ' +
+              'their leases, and capture keeps filling the change log, so nothing is lost; ferry start goes ' +
+              'on where it stopped. The engine starts and stops as a whole, because all jobs share the ' +
+              "pipeline's change log.",
+      )
       .action(
-        session.action((jobs: string[], _options: object, command: Command) =>
+        session.action((_options: object, command: Command) =>
           session.withClient(command, async (client, out) => {
-            const response = verb === 'start' ? await client.start(jobs) : await client.stop(jobs);
+            const response = verb === 'start' ? await client.start() : await client.stop();
             out.result(response, () => out.line(`Engine: ${enumLabel(response.state, 'ENGINE_STATE_')}`));
             return EXIT_OK;
           }),
@@ -72,37 +82,6 @@ export function registerEngineCommands(program: Command, session: CliSession): v
             },
           );
           await session.follow(stream);
-          return EXIT_OK;
-        }),
-      ),
-    );
-
-  program
-    .command('get-rejected')
-    .summary("list a job's rejected records (its dead-letter stream)")
-    .requiredOption('--job <NAME>', 'the job')
-    .option('--limit <N>', 'show at most N records', positiveCount, 100)
-    .action(
-      session.action((options: { job: string; limit: number }, command: Command) =>
-        session.withClient(command, async (client, out) => {
-          const response = await client.listRejects({ job: options.job, limit: options.limit });
-          out.result(response, () => {
-            if (response.records.length === 0) {
-              out.line(`No rejected records for job ${options.job}.`);
-              return;
-            }
-            out.table(
-              ['id', 'key', 'error code', 'error', 'rejected at'],
-              response.records.map((record) => [
-                record.id,
-                record.key,
-                record.errorCode,
-                record.error,
-                formatTime(record.rejectedAt),
-              ]),
-            );
-            out.line(`${response.records.length} of ${response.total} rejected records shown.`);
-          });
           return EXIT_OK;
         }),
       ),

@@ -1,9 +1,11 @@
 /** `ferry status [--live]`: the configuration, the engine, the workers, connections and jobs. */
 import type { Command } from 'commander';
+import type { BatchTimings } from '../../generated/ferry/v1/BatchTimings.js';
+import type { JobStatus } from '../../generated/ferry/v1/JobStatus.js';
 import type { PipelineStatus } from '../../generated/ferry/v1/PipelineStatus.js';
 import { milliseconds } from '../arguments.js';
 import { EXIT_OK } from '../errors.js';
-import { enumLabel, formatAgo, formatDuration, formatTime, shortHash } from '../format.js';
+import { enumLabel, formatAgo, formatDuration, formatTime, plural, shortHash } from '../format.js';
 import type { Output } from '../output.js';
 import type { CliSession } from '../session.js';
 import { printWorkersTable } from '../views.js';
@@ -21,9 +23,11 @@ export function registerStatusCommand(program: Command, session: CliSession): vo
     .command('status')
     .summary('show the version, engine state, workers, connections and jobs')
     .description(
-      'Shows the pipeline: the deployed configuration version, the engine state, the workers, and the ' +
-        'connections and jobs when the workers report them. With --live, shows it again every --interval ' +
-        'until Ctrl-C (with --json: one JSON document per line).',
+      'Shows the pipeline: the deployed configuration version, the engine state, the workers, whether ' +
+        "each connection was reachable when a worker last used it, and each job's counters, its last " +
+        "batch (size; read/transform/write/ack milliseconds) and the backlog of the pipeline's change log " +
+        '(pending events and lag, the same for every write-behind job). With --live, shows it again every ' +
+        '--interval until Ctrl-C (with --json: one JSON document per line).',
     )
     .option('--live', 'keep showing the status until Ctrl-C')
     .option('--interval <MS>', 'with --live, how often the status is sent (at least 200)', milliseconds, 1000)
@@ -85,7 +89,7 @@ export function printStatus(out: Output, current: PipelineStatus, now = Date.now
     out.line('Jobs');
     out.table(
       [
-        'name',
+        'job',
         'kind',
         'processed',
         'inserted',
@@ -95,6 +99,7 @@ export function printStatus(out: Output, current: PipelineStatus, now = Date.now
         'rejected',
         'pending',
         'lag',
+        'last batch',
       ],
       current.jobs.map((job) => [
         job.name,
@@ -105,10 +110,22 @@ export function printStatus(out: Output, current: PipelineStatus, now = Date.now
         job.deleted,
         job.filtered,
         job.rejected,
-        job.pending,
-        job.lagMs < 1000 ? `${job.lagMs}ms` : formatDuration(job.lagMs),
+        ...backlogCells(job),
+        job.lastBatch ? formatLastBatch(job.lastBatch) : null,
       ]),
       { alignRight: [2, 3, 4, 5, 6, 7, 8, 9] },
     );
   }
+}
+
+/** Pending and lag are the pipeline's change log, which ingest jobs do not read: "-" for them. */
+function backlogCells(job: JobStatus): [number | null, string | null] {
+  if (job.kind === 'JOB_KIND_INGEST') return [null, null];
+  return [job.pending, job.lagMs < 1000 ? `${job.lagMs}ms` : formatDuration(job.lagMs)];
+}
+
+/** `200 events, r/t/w/a 12/3/40/1 ms`: the batch's size, then its read, transform, write and ack times. */
+export function formatLastBatch(batch: BatchTimings): string {
+  const times = [batch.readMs, batch.transformMs, batch.writeMs, batch.ackMs].join('/');
+  return `${plural(batch.size, 'event')}, r/t/w/a ${times} ms`;
 }

@@ -14,7 +14,8 @@ export const EngineState = {
    */
   ENGINE_STATE_RUNNING: 'ENGINE_STATE_RUNNING',
   /**
-   * Told to stop: capture may still fill the change log, nothing is applied.
+   * Told to stop: the batches in flight finish, then nothing is applied; workers keep their leases and capture
+   * may still fill the change log.
    */
   ENGINE_STATE_STOPPED: 'ENGINE_STATE_STOPPED',
 } as const;
@@ -36,7 +37,8 @@ export type EngineStateInput =
   | 'ENGINE_STATE_RUNNING'
   | 2
   /**
-   * Told to stop: capture may still fill the change log, nothing is applied.
+   * Told to stop: the batches in flight finish, then nothing is applied; workers keep their leases and capture
+   * may still fill the change log.
    */
   | 'ENGINE_STATE_STOPPED'
   | 3

@@ -137,14 +137,18 @@ export interface PipelineServiceClient extends grpc.Client {
   reset(argument: _ferry_v1_ResetRequestInput, callback: grpc.requestCallback<_ferry_v1_ResetResponse>): grpc.ClientUnaryCall;
   
   /**
-   * Starts the engine (all jobs, or the named ones). Operator role.
+   * Starts the engine: workers apply the change log again where they stopped. Operator role.
+   * The engine starts and stops as a whole, because the jobs of a pipeline share its change log: jobs must
+   * be empty. Errors: INVALID_ARGUMENT when jobs is not empty, FAILED_PRECONDITION when nothing is deployed.
    */
   Start(argument: _ferry_v1_StartRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ferry_v1_StartResponse>): grpc.ClientUnaryCall;
   Start(argument: _ferry_v1_StartRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_ferry_v1_StartResponse>): grpc.ClientUnaryCall;
   Start(argument: _ferry_v1_StartRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_ferry_v1_StartResponse>): grpc.ClientUnaryCall;
   Start(argument: _ferry_v1_StartRequestInput, callback: grpc.requestCallback<_ferry_v1_StartResponse>): grpc.ClientUnaryCall;
   /**
-   * Starts the engine (all jobs, or the named ones). Operator role.
+   * Starts the engine: workers apply the change log again where they stopped. Operator role.
+   * The engine starts and stops as a whole, because the jobs of a pipeline share its change log: jobs must
+   * be empty. Errors: INVALID_ARGUMENT when jobs is not empty, FAILED_PRECONDITION when nothing is deployed.
    */
   start(argument: _ferry_v1_StartRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ferry_v1_StartResponse>): grpc.ClientUnaryCall;
   start(argument: _ferry_v1_StartRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_ferry_v1_StartResponse>): grpc.ClientUnaryCall;
@@ -152,14 +156,18 @@ export interface PipelineServiceClient extends grpc.Client {
   start(argument: _ferry_v1_StartRequestInput, callback: grpc.requestCallback<_ferry_v1_StartResponse>): grpc.ClientUnaryCall;
   
   /**
-   * Stops the engine after the batches in flight; nothing is lost, capture keeps the change log. Operator role.
+   * Stops the engine: workers let the batches in flight finish, then apply nothing more. They keep their
+   * leases, so Start goes on with the same workers; nothing is lost, capture keeps filling the change log.
+   * Operator role. jobs must be empty, as for Start; errors as for Start.
    */
   Stop(argument: _ferry_v1_StopRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ferry_v1_StopResponse>): grpc.ClientUnaryCall;
   Stop(argument: _ferry_v1_StopRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_ferry_v1_StopResponse>): grpc.ClientUnaryCall;
   Stop(argument: _ferry_v1_StopRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_ferry_v1_StopResponse>): grpc.ClientUnaryCall;
   Stop(argument: _ferry_v1_StopRequestInput, callback: grpc.requestCallback<_ferry_v1_StopResponse>): grpc.ClientUnaryCall;
   /**
-   * Stops the engine after the batches in flight; nothing is lost, capture keeps the change log. Operator role.
+   * Stops the engine: workers let the batches in flight finish, then apply nothing more. They keep their
+   * leases, so Start goes on with the same workers; nothing is lost, capture keeps filling the change log.
+   * Operator role. jobs must be empty, as for Start; errors as for Start.
    */
   stop(argument: _ferry_v1_StopRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ferry_v1_StopResponse>): grpc.ClientUnaryCall;
   stop(argument: _ferry_v1_StopRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_ferry_v1_StopResponse>): grpc.ClientUnaryCall;
@@ -246,12 +254,16 @@ export interface PipelineServiceHandlers extends grpc.UntypedServiceImplementati
   Reset: grpc.handleUnaryCall<_ferry_v1_ResetRequest, _ferry_v1_ResetResponseInput>;
   
   /**
-   * Starts the engine (all jobs, or the named ones). Operator role.
+   * Starts the engine: workers apply the change log again where they stopped. Operator role.
+   * The engine starts and stops as a whole, because the jobs of a pipeline share its change log: jobs must
+   * be empty. Errors: INVALID_ARGUMENT when jobs is not empty, FAILED_PRECONDITION when nothing is deployed.
    */
   Start: grpc.handleUnaryCall<_ferry_v1_StartRequest, _ferry_v1_StartResponseInput>;
   
   /**
-   * Stops the engine after the batches in flight; nothing is lost, capture keeps the change log. Operator role.
+   * Stops the engine: workers let the batches in flight finish, then apply nothing more. They keep their
+   * leases, so Start goes on with the same workers; nothing is lost, capture keeps filling the change log.
+   * Operator role. jobs must be empty, as for Start; errors as for Start.
    */
   Stop: grpc.handleUnaryCall<_ferry_v1_StopRequest, _ferry_v1_StopResponseInput>;
   

@@ -25,6 +25,18 @@ export interface RejectedRecordInput {
    */
   'errorCode'?: (string);
   'rejectedAt'?: (_google_protobuf_TimestampInput | null);
+  /**
+   * The target table, "schema.table".
+   */
+  'table'?: (string);
+  /**
+   * The column at fault, when the target or the converter named it; empty otherwise.
+   */
+  'column'?: (string);
+  /**
+   * The change-log entry the record came from, when known.
+   */
+  'entryId'?: (string);
 }
 
 export interface RejectedRecord {
@@ -50,4 +62,16 @@ export interface RejectedRecord {
    */
   'errorCode': (string);
   'rejectedAt': (_google_protobuf_Timestamp | null);
+  /**
+   * The target table, "schema.table".
+   */
+  'table': (string);
+  /**
+   * The column at fault, when the target or the converter named it; empty otherwise.
+   */
+  'column': (string);
+  /**
+   * The change-log entry the record came from, when known.
+   */
+  'entryId': (string);
 }

@@ -41,14 +41,26 @@ export interface RejectsServiceClient extends grpc.Client {
   purge(argument: _ferry_v1_PurgeRejectsRequestInput, callback: grpc.requestCallback<_ferry_v1_PurgeRejectsResponse>): grpc.ClientUnaryCall;
   
   /**
-   * Sends rejected records through the job's write again; those that succeed leave the stream. Operator role.
+   * Replays rejected records through the pipeline, after their cause is fixed. Apply is state-based: for each
+   * record's key, a change event is appended to the change log, and the partition's lease holder applies it
+   * in order with the key's other changes, writing the key's current value in the source Redis, not the
+   * values stored with the record (a key deleted since is deleted in the target). The records leave the
+   * stream; a key the target refuses again comes back as a new record. The call waits for apply up to 30 s,
+   * or until shortly before its deadline, and tells which keys were written, rejected again or still
+   * pending. FAILED_PRECONDITION for ingest jobs (not supported yet). Operator role.
    */
   Replay(argument: _ferry_v1_ReplayRejectsRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ferry_v1_ReplayRejectsResponse>): grpc.ClientUnaryCall;
   Replay(argument: _ferry_v1_ReplayRejectsRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_ferry_v1_ReplayRejectsResponse>): grpc.ClientUnaryCall;
   Replay(argument: _ferry_v1_ReplayRejectsRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_ferry_v1_ReplayRejectsResponse>): grpc.ClientUnaryCall;
   Replay(argument: _ferry_v1_ReplayRejectsRequestInput, callback: grpc.requestCallback<_ferry_v1_ReplayRejectsResponse>): grpc.ClientUnaryCall;
   /**
-   * Sends rejected records through the job's write again; those that succeed leave the stream. Operator role.
+   * Replays rejected records through the pipeline, after their cause is fixed. Apply is state-based: for each
+   * record's key, a change event is appended to the change log, and the partition's lease holder applies it
+   * in order with the key's other changes, writing the key's current value in the source Redis, not the
+   * values stored with the record (a key deleted since is deleted in the target). The records leave the
+   * stream; a key the target refuses again comes back as a new record. The call waits for apply up to 30 s,
+   * or until shortly before its deadline, and tells which keys were written, rejected again or still
+   * pending. FAILED_PRECONDITION for ingest jobs (not supported yet). Operator role.
    */
   replay(argument: _ferry_v1_ReplayRejectsRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ferry_v1_ReplayRejectsResponse>): grpc.ClientUnaryCall;
   replay(argument: _ferry_v1_ReplayRejectsRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_ferry_v1_ReplayRejectsResponse>): grpc.ClientUnaryCall;
@@ -69,7 +81,13 @@ export interface RejectsServiceHandlers extends grpc.UntypedServiceImplementatio
   Purge: grpc.handleUnaryCall<_ferry_v1_PurgeRejectsRequest, _ferry_v1_PurgeRejectsResponseInput>;
   
   /**
-   * Sends rejected records through the job's write again; those that succeed leave the stream. Operator role.
+   * Replays rejected records through the pipeline, after their cause is fixed. Apply is state-based: for each
+   * record's key, a change event is appended to the change log, and the partition's lease holder applies it
+   * in order with the key's other changes, writing the key's current value in the source Redis, not the
+   * values stored with the record (a key deleted since is deleted in the target). The records leave the
+   * stream; a key the target refuses again comes back as a new record. The call waits for apply up to 30 s,
+   * or until shortly before its deadline, and tells which keys were written, rejected again or still
+   * pending. FAILED_PRECONDITION for ingest jobs (not supported yet). Operator role.
    */
   Replay: grpc.handleUnaryCall<_ferry_v1_ReplayRejectsRequest, _ferry_v1_ReplayRejectsResponseInput>;
   

@@ -4,7 +4,7 @@
 export interface ReplayRejectsRequestInput {
   'job'?: (string);
   /**
-   * Records to replay; empty means all of the job's.
+   * Records to replay; empty means all of the job's. Ids no longer in the stream are skipped.
    */
   'ids'?: (string)[];
 }
@@ -12,7 +12,7 @@ export interface ReplayRejectsRequestInput {
 export interface ReplayRejectsRequest {
   'job': (string);
   /**
-   * Records to replay; empty means all of the job's.
+   * Records to replay; empty means all of the job's. Ids no longer in the stream are skipped.
    */
   'ids': (string)[];
 }

@@ -3,14 +3,16 @@
 
 export interface StartRequestInput {
   /**
-   * Jobs to start; empty means all.
+   * Must be empty: the engine starts as a whole (jobs share the pipeline's change log). Kept so that a
+   * request naming jobs gets a clear INVALID_ARGUMENT rather than a silent start of everything.
    */
   'jobs'?: (string)[];
 }
 
 export interface StartRequest {
   /**
-   * Jobs to start; empty means all.
+   * Must be empty: the engine starts as a whole (jobs share the pipeline's change log). Kept so that a
+   * request naming jobs gets a clear INVALID_ARGUMENT rather than a silent start of everything.
    */
   'jobs': (string)[];
 }

@@ -3,14 +3,14 @@
 
 export interface StopRequestInput {
   /**
-   * Jobs to stop; empty means all.
+   * Must be empty: the engine stops as a whole (jobs share the pipeline's change log).
    */
   'jobs'?: (string)[];
 }
 
 export interface StopRequest {
   /**
-   * Jobs to stop; empty means all.
+   * Must be empty: the engine stops as a whole (jobs share the pipeline's change log).
    */
   'jobs': (string)[];
 }
