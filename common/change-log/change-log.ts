@@ -253,7 +253,7 @@ export class ChangeLog {
       // use up that budget without being returned, so follow the cursor until something is found or the
       // pending list is exhausted. Reading `>` before that would overtake pending entries.
       let start = '0-0';
-      for (;;) {
+      while (options.newOnly !== true) {
         const reply = (await this.#redis.xautoclaim(stream, group, consumer, 0, start, 'COUNT', count)) as [
           string,
           RawEntry[],

@@ -44,6 +44,12 @@ export interface ReadBatchOptions {
    * once (applier `duration`). The wait holds the connection: see {@link ChangeLog.readBatch}.
    */
   blockMs: number;
+  /**
+   * Read only new entries (XREADGROUP `>`), skipping the claim of pending ones. For a reader that is
+   * topping up a batch it has just read: its own entries are pending by then and would come back again.
+   * @default false
+   */
+  newOnly?: boolean;
 }
 
 /** What one {@link ChangeLog.ack} did. */

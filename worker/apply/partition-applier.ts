@@ -1,0 +1,507 @@
+/**
+ * The apply loop of one change-log partition, run while this worker holds the partition's lease.
+ *
+ * One batch at a time, in order: read (up to read_batch_size entries, waiting up to `duration` ms for the
+ * batch to fill) -> coalesce per key -> route keys to jobs -> read the keys' current values from the source
+ * in one pipeline -> transform (piscina) -> write (piscina; write_batch_size rows per transaction, rows in
+ * entry order, each transaction carrying the lease epoch and its last entry id for the target's checkpoint)
+ * -> XACK -> status.
+ *
+ * Failures never skip anything: a batch that fails anywhere is abandoned unacknowledged and, after a backoff,
+ * read again (its entries come back first, in order, as pending entries), with fresh values and the newest
+ * configuration. Transactions it had committed are skipped by the checkpoint. Transient target errors back
+ * off from retry_initial_delay_ms doubling to retry_max_delay_ms, forever; other target errors (schema,
+ * access) every on_failed_retry_interval seconds. A fenced write (the lease moved on) stops the loop.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Redis } from 'ioredis';
+import { ChangeLog } from '../../common/change-log/index.js';
+import type { LogEntry } from '../../common/change-log/index.js';
+import type { DeadLetterQueue, DeadLetterRecord } from '../../common/dead-letter/index.js';
+import type { Logger } from '../../common/logger.js';
+import type { FerryKeys } from '../../common/redis-keys.js';
+import type { BatchCounts, StatusRecorder } from '../../common/status/index.js';
+import type { ActiveConfig } from '../active-config.js';
+import type { TaskPool } from '../pool/task-pool.js';
+import { compareStreamIds } from '../targets/mysql/index.js';
+import type { MysqlTargetOptions, TableBatch, TransferableTargetError } from '../targets/mysql/index.js';
+import { Backoff, sleep } from './backoff.js';
+import { coalesce } from './coalesce.js';
+import type { CoalescedKey } from './coalesce.js';
+import { readValues } from './source-reader.js';
+import type { SourceRecord, TransformResult, TransformedRow } from './types.js';
+
+/** How the loop reports a connection's health (shared by all partitions of a worker). */
+export interface ConnectionHealth {
+  ok(name: string, type: string): void;
+  failed(name: string, type: string, message: string): void;
+}
+
+export interface ApplierDeps {
+  workerId: string;
+  keys: FerryKeys;
+  /** The state Redis URL, for the dead-letter writes of the write threads. */
+  stateRedisUrl: string;
+  /** A new connection to the state Redis, for this partition's blocking reads; closed by the applier. */
+  connect: () => Redis;
+  pool: TaskPool;
+  config: () => ActiveConfig | undefined;
+  /** The engine's desired state: false while stopped. */
+  running: () => boolean;
+  /** The partition's lease epoch while this worker holds it. */
+  epoch: () => number | undefined;
+  /** A connection to a source Redis (by `sources` name) selected to `db`. */
+  source: (name: string, db: number, config: ActiveConfig) => Promise<Redis>;
+  /** A target's resolved options (secrets resolved). */
+  target: (name: string, config: ActiveConfig) => Promise<Omit<MysqlTargetOptions, 'logger'>>;
+  health: ConnectionHealth;
+  status: StatusRecorder;
+  deadLetter: DeadLetterQueue;
+  logger: Logger;
+  /** Called after each applied batch (tests, benchmarks). */
+  onBatch?: (summary: BatchSummary) => void;
+  /** The loop ended by itself (fenced, lease lost): the owner should let the lease go. */
+  onExit?: (applier: PartitionApplier) => void;
+}
+
+export interface BatchSummary {
+  partition: number;
+  entries: number;
+  keys: number;
+  redelivered: boolean;
+  readMs: number;
+  transformMs: number;
+  writeMs: number;
+  ackMs: number;
+  /** Capture times of the entries (ms since the epoch), oldest per key. */
+  firstAt: number;
+  rowsWritten: number;
+  rowsSkipped: number;
+}
+
+/** A batch attempt failed; `retryable` says how long to wait. */
+class BatchFailure extends Error {
+  override readonly name = 'BatchFailure';
+  constructor(
+    message: string,
+    readonly kind: 'transient' | 'failed' | 'fenced' | 'lease',
+    readonly connection?: { name: string; type: string },
+  ) {
+    super(message);
+  }
+}
+
+const IDLE_BLOCK_MS = 1000;
+const PAUSED_POLL_MS = 250;
+
+export class PartitionApplier {
+  readonly partition: number;
+  readonly #deps: ApplierDeps;
+  readonly #logger: Logger;
+  readonly #abort = new AbortController();
+  #redis: Redis | undefined;
+  #changeLog: { log: ChangeLog; partitions: number } | undefined;
+  #loop: Promise<void> | undefined;
+  #transient: { backoff: Backoff; initialMs: number; maxMs: number } | undefined;
+
+  constructor(partition: number, deps: ApplierDeps) {
+    this.partition = partition;
+    this.#deps = deps;
+    this.#logger = deps.logger.child({ component: 'apply', partition });
+  }
+
+  /** Starts the loop; `done` resolves when it has stopped. */
+  start(): void {
+    this.#loop ??= this.#run()
+      .catch((error: unknown) => {
+        this.#logger.error({ err: error }, 'apply loop crashed');
+      })
+      .finally(() => {
+        if (!this.#abort.signal.aborted) this.#deps.onExit?.(this);
+      });
+  }
+
+  /** Finishes the batch in flight (or abandons it, unacknowledged, when `now`) and stops. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await this.#loop;
+    this.#redis?.disconnect();
+  }
+
+  get stopped(): boolean {
+    return this.#abort.signal.aborted;
+  }
+
+  async #run(): Promise<void> {
+    const signal = this.#abort.signal;
+    while (!signal.aborted) {
+      const config = this.#deps.config();
+      if (!config || !this.#deps.running() || config.blockers.length > 0) {
+        await sleep(PAUSED_POLL_MS, signal);
+        continue;
+      }
+      const epoch = this.#deps.epoch();
+      if (epoch === undefined) break;
+      const { retryInitialDelayMs, retryMaxDelayMs, retryMaxAttempts } = config.applier;
+      if (this.#transient?.initialMs !== retryInitialDelayMs || this.#transient.maxMs !== retryMaxDelayMs) {
+        this.#transient = {
+          backoff: new Backoff(retryInitialDelayMs, retryMaxDelayMs),
+          initialMs: retryInitialDelayMs,
+          maxMs: retryMaxDelayMs,
+        };
+      }
+      const backoff = this.#transient.backoff;
+      try {
+        await this.#batch(config, epoch, signal);
+        backoff.reset();
+      } catch (caught) {
+        // Anything unexpected (a task that threw, a bug) is a failed batch too: retried, never skipped.
+        const error =
+          caught instanceof BatchFailure
+            ? caught
+            : new BatchFailure(`unexpected error: ${(caught as Error)?.stack ?? String(caught)}`, 'failed');
+        if (error.kind === 'fenced' || error.kind === 'lease') {
+          this.#logger.warn({ reason: error.message }, 'stopping: the partition belongs to someone else now');
+          break;
+        }
+        // retry_max_attempts > 0: past it, a transient error is retried at the slow pace of other failures.
+        const slow =
+          error.kind !== 'transient' || (retryMaxAttempts > 0 && backoff.failures >= retryMaxAttempts);
+        const wait = slow ? config.applier.onFailedRetryIntervalSeconds * 1000 : backoff.fail();
+        this.#logger.warn(
+          { err: error.message, retryInMs: wait, attempt: backoff.failures },
+          'batch failed; it will be read and applied again',
+        );
+        await sleep(wait, signal);
+      }
+    }
+  }
+
+  #log(config: ActiveConfig): ChangeLog {
+    if (!this.#changeLog || this.#changeLog.partitions !== config.partitions) {
+      this.#redis ??= this.#deps.connect();
+      this.#changeLog = {
+        partitions: config.partitions,
+        log: new ChangeLog(this.#redis, {
+          prefix: this.#deps.keys.prefix,
+          partitions: config.partitions,
+          pipeline: this.#deps.keys.prefix,
+        }),
+      };
+    }
+    return this.#changeLog.log;
+  }
+
+  /** Reads up to read_batch_size entries, waiting up to `duration` ms after the first for more. */
+  async #read(config: ActiveConfig, signal: AbortSignal): Promise<LogEntry[]> {
+    const log = this.#log(config);
+    const { readBatchSize, durationMs } = config.applier;
+    const consumer = this.#deps.workerId;
+    const entries = await this.#redisCall('read the change log', () =>
+      log.readBatch(this.partition, consumer, { count: readBatchSize, blockMs: IDLE_BLOCK_MS }),
+    );
+    // Redelivered entries form a batch of their own: exactly what an earlier attempt read.
+    if (entries.length === 0 || entries[0]?.redelivered) return entries;
+    const deadline = performance.now() + durationMs;
+    while (entries.length < readBatchSize && !signal.aborted) {
+      const left = Math.floor(deadline - performance.now());
+      if (left <= 0) break;
+      const more = await this.#redisCall('read the change log', () =>
+        log.readBatch(this.partition, consumer, {
+          count: readBatchSize - entries.length,
+          blockMs: left,
+          newOnly: true,
+        }),
+      );
+      if (more.length === 0) break;
+      entries.push(...more);
+    }
+    return entries;
+  }
+
+  async #redisCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw new BatchFailure(`cannot ${what}: ${(error as Error).message}`, 'transient');
+    }
+  }
+
+  async #batch(config: ActiveConfig, epoch: number, signal: AbortSignal): Promise<void> {
+    const started = performance.now();
+    const entries = await this.#read(config, signal);
+    if (entries.length === 0) return;
+    const deps = this.#deps;
+    const keys = coalesce(entries);
+
+    // Route: each key to the jobs that track it (pattern and db match, not every command excluded).
+    const routed: { key: CoalescedKey; jobs: number[] }[] = [];
+    for (const key of keys) {
+      const jobs: number[] = [];
+      config.jobs.forEach((job, index) => {
+        if (job.db !== key.db || !config.patterns[index]?.matches(key.key)) return;
+        if (key.commands.every((command) => job.excludeCommands.includes(command))) return;
+        jobs.push(index);
+      });
+      if (jobs.length > 0) routed.push({ key, jobs });
+    }
+
+    // Read the current values, one pipeline per source connection and db.
+    const bySource = new Map<string, { source: string; db: number; items: typeof routed }>();
+    for (const item of routed) {
+      const source = config.jobs[item.jobs[0] as number]?.source ?? '';
+      const id = `${source}\u0000${item.key.db}`;
+      const group = bySource.get(id) ?? { source, db: item.key.db, items: [] };
+      group.items.push(item);
+      bySource.set(id, group);
+    }
+    const records: SourceRecord[] = [];
+    for (const group of bySource.values()) {
+      const type = 'redis';
+      let values;
+      try {
+        const redis = await deps.source(group.source, group.db, config);
+        values = await readValues(
+          redis,
+          group.items.map((item) => item.key.key),
+        );
+        deps.health.ok(group.source, type);
+      } catch (error) {
+        const message = `cannot read from source ${group.source}: ${(error as Error).message}`;
+        deps.health.failed(group.source, type, message);
+        throw new BatchFailure(message, 'transient');
+      }
+      group.items.forEach((item, index) => {
+        records.push({
+          key: item.key.key,
+          db: item.key.db,
+          entryId: item.key.entryId,
+          jobs: item.jobs,
+          value: values[index] ?? { type: 'none' },
+        });
+      });
+    }
+    records.sort((a, b) => compareStreamIds(a.entryId, b.entryId));
+    const readMs = performance.now() - started;
+
+    const transformStarted = performance.now();
+    const transformed: TransformResult =
+      records.length > 0
+        ? await deps.pool.transform({ jobs: config.jobs, records })
+        : { rows: [], rejects: [], filtered: config.jobs.map(() => 0) };
+    const transformMs = performance.now() - transformStarted;
+
+    const counts = config.jobs.map((): BatchCounts => ({
+      processed: 0,
+      inserted: 0,
+      updated: 0,
+      deleted: 0,
+      filtered: 0,
+      rejected: 0,
+    }));
+    for (const item of routed) {
+      for (const job of item.jobs) (counts[job] as BatchCounts).processed += item.key.entries;
+    }
+    transformed.filtered.forEach((filtered, job) => {
+      (counts[job] as BatchCounts).filtered += filtered;
+    });
+
+    // Records that could not become rows are dead-lettered (or dropped) like target rejects.
+    const writeStarted = performance.now();
+    if (transformed.rejects.length > 0) {
+      for (const reject of transformed.rejects) (counts[reject.job] as BatchCounts).rejected++;
+      if (config.applier.errorHandling === 'dlq') {
+        await this.#deadLetter(
+          config,
+          transformed.rejects.map((reject) => ({
+            job: config.jobs[reject.job]?.name ?? '',
+            key: reject.key,
+            table: reject.table,
+            values: reject.values,
+            errorCode: reject.errorCode,
+            error: reject.error,
+            entryId: reject.entryId,
+            rejectedAt: Date.now(),
+          })),
+        );
+      }
+    }
+
+    const { written, skipped } = await this.#write(config, epoch, transformed.rows, counts);
+    const writeMs = performance.now() - writeStarted;
+
+    const ackStarted = performance.now();
+    await this.#redisCall('acknowledge the batch', () =>
+      this.#log(config).ack(
+        this.partition,
+        entries.map((entry) => entry.id),
+      ),
+    );
+    const ackMs = performance.now() - ackStarted;
+
+    const timings = {
+      readMs: Math.round(readMs),
+      transformMs: Math.round(transformMs),
+      writeMs: Math.round(writeMs),
+      ackMs: Math.round(ackMs),
+      size: entries.length,
+      finishedAt: Date.now(),
+    };
+    await Promise.all(
+      config.jobs.map((job, index) => {
+        const jobCounts = counts[index] as BatchCounts;
+        if (jobCounts.processed === 0) return Promise.resolve();
+        return deps.status.recordBatch(job.name, jobCounts, timings).catch((error: unknown) => {
+          this.#logger.warn({ err: error, job: job.name }, 'could not record the batch in the status');
+        });
+      }),
+    );
+    deps.onBatch?.({
+      partition: this.partition,
+      entries: entries.length,
+      keys: keys.length,
+      redelivered: entries[0]?.redelivered ?? false,
+      readMs,
+      transformMs,
+      writeMs,
+      ackMs,
+      firstAt: Math.min(...keys.map((key) => key.firstAt)),
+      rowsWritten: written,
+      rowsSkipped: skipped,
+    });
+  }
+
+  async #deadLetter(config: ActiveConfig, records: DeadLetterRecord[]): Promise<void> {
+    const byJob = new Map<string, DeadLetterRecord[]>();
+    for (const record of records) byJob.set(record.job, [...(byJob.get(record.job) ?? []), record]);
+    for (const [job, list] of byJob) {
+      await this.#redisCall('write the dead-letter stream', () =>
+        this.#deps.deadLetter.add(job, list, config.applier.dlqMaxMessages),
+      );
+    }
+  }
+
+  /**
+   * Writes the rows, per target connection, in write_batch_size transactions. Rows arrive ordered by entry
+   * id; a key's rows stay in one transaction, so each transaction's last entry id bounds exactly the rows
+   * committed up to it.
+   */
+  async #write(
+    config: ActiveConfig,
+    epoch: number,
+    rows: TransformedRow[],
+    counts: BatchCounts[],
+  ): Promise<{ written: number; skipped: number }> {
+    const byConnection = new Map<string, TransformedRow[]>();
+    for (const row of rows) {
+      const connection = config.jobs[row.job]?.outputs[row.output]?.connection ?? '';
+      const list = byConnection.get(connection) ?? [];
+      list.push(row);
+      byConnection.set(connection, list);
+    }
+    let written = 0;
+    let skipped = 0;
+    for (const [name, connectionRows] of byConnection) {
+      const type = config.pipeline.connections.get(name)?.type ?? 'mysql';
+      let target: Omit<MysqlTargetOptions, 'logger'>;
+      try {
+        target = await this.#deps.target(name, config);
+      } catch (error) {
+        const message = (error as Error).message;
+        this.#deps.health.failed(name, type, message);
+        throw new BatchFailure(message, 'failed', { name, type });
+      }
+      for (const chunk of chunks(connectionRows, config.applier.writeBatchSize)) {
+        // Fencing in time: no transaction starts once the lease's local deadline has passed.
+        if (this.#deps.epoch() !== epoch)
+          throw new BatchFailure('the lease was lost during the batch', 'lease');
+        const tables = new Map<string, { job: number; output: number; batch: TableBatch }>();
+        let lastEntryId = '0-0';
+        for (const row of chunk) {
+          const id = `${row.job}/${row.output}`;
+          let table = tables.get(id);
+          if (!table) {
+            const output = config.jobs[row.job]?.outputs[row.output];
+            table = {
+              job: row.job,
+              output: row.output,
+              batch: {
+                table: output?.table ?? { table: '' },
+                keyColumns: output?.keys.map((key) => key.target) ?? [],
+                changes: [],
+              },
+            };
+            tables.set(id, table);
+          }
+          table.batch.changes.push(row.change);
+          if (row.change.entryId && compareStreamIds(row.change.entryId, lastEntryId) > 0) {
+            lastEntryId = row.change.entryId;
+          }
+        }
+        const list = [...tables.values()];
+        const answer = await this.#deps.pool.write({
+          target,
+          batch: {
+            pipeline: this.#deps.keys.prefix,
+            partition: this.partition,
+            leaseEpoch: epoch,
+            lastEntryId,
+            tables: list.map((table) => table.batch),
+          },
+          onReject: config.applier.errorHandling,
+          tableJobs: list.map((table) => config.jobs[table.job]?.name ?? ''),
+          deadLetter: {
+            redisUrl: this.#deps.stateRedisUrl,
+            prefix: this.#deps.keys.prefix,
+            maxMessages: config.applier.dlqMaxMessages,
+          },
+        });
+        if (!answer.ok) throw this.#writeFailure(answer.error, name, type);
+        this.#deps.health.ok(name, type);
+        const result = answer.result;
+        written += result.inserted + result.updated + result.deleted;
+        skipped += result.skippedRows;
+        result.tables.forEach((tableCounts, index) => {
+          const jobCounts = counts[list[index]?.job ?? -1];
+          if (!jobCounts) return;
+          jobCounts.inserted += tableCounts.inserted;
+          jobCounts.updated += tableCounts.updated;
+          jobCounts.deleted += tableCounts.deleted;
+        });
+        for (const reject of result.rejected) {
+          const table = list.find((candidate) =>
+            candidate.batch.changes.some((change) => change.key === reject.key),
+          );
+          const jobCounts = counts[table?.job ?? -1];
+          if (jobCounts) jobCounts.rejected++;
+        }
+      }
+    }
+    return { written, skipped };
+  }
+
+  #writeFailure(error: TransferableTargetError, name: string, type: string): BatchFailure {
+    const message = `${name}: ${error.message}`;
+    if (error.code === 'FENCED') return new BatchFailure(message, 'fenced');
+    this.#deps.health.failed(name, type, error.message);
+    return new BatchFailure(message, error.code === 'TARGET_UNAVAILABLE' ? 'transient' : 'failed', {
+      name,
+      type,
+    });
+  }
+}
+
+/** Splits rows into chunks of about `size` rows, never splitting one key's rows. */
+function* chunks(rows: TransformedRow[], size: number): Generator<TransformedRow[]> {
+  let chunk: TransformedRow[] = [];
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index] as TransformedRow;
+    chunk.push(row);
+    const next = rows[index + 1];
+    if (chunk.length >= size && (!next || next.change.key !== row.change.key)) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
