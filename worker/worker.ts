@@ -93,9 +93,10 @@ export class FerryWorker {
     this.#registry = new WorkerRegistry(this.#redis, this.keys, {
       workerId: this.id,
       threads: this.#pool.threads,
-      ...(options.heartbeatIntervalMs === undefined
-        ? {}
-        : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
+      // Several heartbeats per worker timeout (the leader's default: half the lease TTL).
+      heartbeatIntervalMs:
+        options.heartbeatIntervalMs ??
+        Math.max(50, Math.min(1000, Math.floor((options.leaseTtlMs ?? 10_000) / 6))),
       leaseCount: () => this.#keeper.leaseCount,
       logger: this.#logger,
     });

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { LevelWithSilent } from 'pino';
 import { createLogger } from '../../../common/logger.js';
+import { integerAtLeast } from '../arguments.js';
 import { CliInputError, EXIT_OK } from '../errors.js';
 import type { CliSession } from '../session.js';
 
@@ -18,6 +19,7 @@ interface ControlPlaneOptions {
   tlsKey?: string;
   tlsClientCa?: string;
   secretKeyFile?: string;
+  leaseTtl?: number;
 }
 
 const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -40,6 +42,12 @@ export function registerControlPlaneCommand(program: Command, session: CliSessio
     .option('--tls-key <FILE>', 'the private key of --tls-cert (PEM)')
     .option('--tls-client-ca <FILE>', 'require client certificates signed by this CA (mutual TLS)')
     .option('--secret-key-file <FILE>', 'the 32-byte key that seals stored secrets (raw or base64)')
+    .option(
+      '--lease-ttl <MS>',
+      "how long workers' leases last: a dead worker's partitions move after about this long (default " +
+        '10000); workers must use the same --lease-ttl',
+      integerAtLeast(100, 'the lease TTL in milliseconds'),
+    )
     .action(
       session.action(async (_options: object, command: Command) => {
         // --tls-cert and --tls-key are also global options (the client's certificate): read them wherever
@@ -79,6 +87,7 @@ export function registerControlPlaneCommand(program: Command, session: CliSessio
                   }
                 : undefined,
             secretKeyFile: file(options.secretKeyFile),
+            ...(options.leaseTtl === undefined ? {} : { assignment: { ttlMs: options.leaseTtl } }),
             env: session.io.env,
             logger,
           });

@@ -17,6 +17,7 @@ interface WorkerCommandOptions {
   id?: string;
   threads?: number;
   secretKeyFile?: string;
+  leaseTtl?: number;
 }
 
 const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -42,6 +43,11 @@ export function registerWorkerCommand(program: Command, session: CliSession): vo
       integerAtLeast(1, 'threads'),
     )
     .option('--secret-key-file <FILE>', 'the key that opens stored secrets (raw or base64)')
+    .option(
+      '--lease-ttl <MS>',
+      "lease duration; must equal the control plane's --lease-ttl (default 10000)",
+      integerAtLeast(100, 'the lease TTL in milliseconds'),
+    )
     .action(
       session.action(async (options: WorkerCommandOptions) => {
         const level = session.io.env['FERRY_LOG_LEVEL'];
@@ -58,6 +64,7 @@ export function registerWorkerCommand(program: Command, session: CliSession): vo
             keyPrefix: options.keyPrefix,
             ...(options.id === undefined ? {} : { id: options.id }),
             ...(options.threads === undefined ? {} : { threads: options.threads }),
+            ...(options.leaseTtl === undefined ? {} : { leaseTtlMs: options.leaseTtl }),
             secretKeyFile:
               options.secretKeyFile === undefined
                 ? undefined
