@@ -16,7 +16,7 @@ export async function drainWorker(redis: Redis, keys: FerryKeys, workerId: strin
   const outcome = await new LeaseStore(redis, keys).drainWorker(workerId);
   if (!outcome.ok) {
     throw new NotFoundError(
-      `worker ${JSON.stringify(workerId)} is not registered; list workers with ferry status`,
+      `worker ${JSON.stringify(workerId)} is not registered; list workers with ferry workers`,
       {
         context: { workerId },
       },

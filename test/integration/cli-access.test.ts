@@ -72,6 +72,17 @@ t.test('tokens: none, too weak a role, admin; and commands the server lacks', as
   const workers = await runFerry(['workers', '--token', VIEWER_TOKEN, ...server]);
   t.equal(workers.code, 0);
   t.equal(workers.stdout, 'No workers have registered yet. Start one with: ferry worker\n');
+
+  const drain = await runFerry(['drain-worker', 'nobody', '--token', ADMIN_TOKEN, ...server]);
+  t.same(
+    drain,
+    {
+      code: 1,
+      stdout: '',
+      stderr: 'ferry: worker "nobody" is not registered; list workers with ferry workers\n',
+    },
+    'draining an unknown worker is refused',
+  );
 });
 
 t.test('secrets: set, list (names only), replace from stdin, delete', async (t) => {

@@ -275,7 +275,7 @@ t.test('worker registry: register, heartbeat, drain, re-register, deregister', a
   t.ok(missing instanceof NotFoundError, 'an unknown worker is NOT_FOUND');
   t.equal(
     (missing as NotFoundError).message,
-    'worker "nobody" is not registered; list workers with ferry status',
+    'worker "nobody" is not registered; list workers with ferry workers',
   );
 
   await redis.del(keys.cluster.worker('w1'));

@@ -14,7 +14,8 @@ export interface KeyPattern {
   captures(key: string): string[] | undefined;
 }
 
-const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
+// `-` too: inside a class an escaped `\-` is a literal dash (`[a\-z]` is a, - or z), never a range.
+const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/-]/g;
 
 function escapeChar(char: string): string {
   return char.replace(REGEX_SPECIAL, '\\$&');

@@ -193,15 +193,17 @@ export class PartitionApplier {
   }
 
   /** Reads up to read_batch_size entries, waiting up to `duration` ms after the first for more. */
-  async #read(config: ActiveConfig, signal: AbortSignal): Promise<LogEntry[]> {
+  async #read(config: ActiveConfig, signal: AbortSignal): Promise<{ entries: LogEntry[]; firstAt: number }> {
     const log = this.#log(config);
     const { readBatchSize, durationMs } = config.applier;
     const consumer = this.#deps.workerId;
     const entries = await this.#redisCall('read the change log', () =>
       log.readBatch(this.partition, consumer, { count: readBatchSize, blockMs: IDLE_BLOCK_MS }),
     );
+    // The batch's read time starts when its first entries arrive, not with the idle wait before them.
+    const firstAt = performance.now();
     // Redelivered entries form a batch of their own: exactly what an earlier attempt read.
-    if (entries.length === 0 || entries[0]?.redelivered) return entries;
+    if (entries.length === 0 || entries[0]?.redelivered) return { entries, firstAt };
     const deadline = performance.now() + durationMs;
     while (entries.length < readBatchSize && !signal.aborted) {
       const left = Math.floor(deadline - performance.now());
@@ -216,7 +218,7 @@ export class PartitionApplier {
       if (more.length === 0) break;
       entries.push(...more);
     }
-    return entries;
+    return { entries, firstAt };
   }
 
   async #redisCall<T>(what: string, call: () => Promise<T>): Promise<T> {
@@ -228,8 +230,7 @@ export class PartitionApplier {
   }
 
   async #batch(config: ActiveConfig, epoch: number, signal: AbortSignal): Promise<void> {
-    const started = performance.now();
-    const entries = await this.#read(config, signal);
+    const { entries, firstAt: started } = await this.#read(config, signal);
     if (entries.length === 0) return;
     const deps = this.#deps;
     const keys = coalesce(entries);

@@ -1,4 +1,4 @@
-/** `ferry workers` and `ferry leases`: the cluster that runs the pipeline. */
+/** `ferry workers`, `ferry leases` and `ferry drain-worker`: the cluster that runs the pipeline. */
 import type { Command } from 'commander';
 import { EXIT_OK } from '../errors.js';
 import { enumLabel, formatAgo, formatTime } from '../format.js';
@@ -66,6 +66,25 @@ export function registerClusterCommands(program: Command, session: CliSession): 
               { alignRight: [3] },
             );
           });
+          return EXIT_OK;
+        }),
+      ),
+    );
+
+  program
+    .command('drain-worker')
+    .summary("move a worker's leases to other workers (before stopping it)")
+    .argument('<ID>', 'the worker, as `ferry workers` shows it')
+    .action(
+      session.action((id: string, _options: object, command: Command) =>
+        session.withClient(command, async (client, out) => {
+          const response = await client.drainWorker(id);
+          out.result(response, () =>
+            out.line(
+              `Worker ${id} is draining: ${response.leasesReleased} lease(s) are being handed over. ` +
+                'Follow with: ferry leases',
+            ),
+          );
           return EXIT_OK;
         }),
       ),
