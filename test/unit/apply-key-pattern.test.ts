@@ -4,8 +4,12 @@ import t from 'tap';
 import { InvalidArgumentError } from '../../common/errors.js';
 import { compileKeyPattern } from '../../worker/apply/key-pattern.js';
 
+interface Asserts {
+  strictSame(found: unknown, wanted: unknown, message: string): boolean;
+}
+
 /** Asserts, for each key, whether `pattern` matches it. */
-function assertMatches(t: Tap.Test, pattern: string, expected: Record<string, boolean>): void {
+function assertMatches(t: Asserts, pattern: string, expected: Record<string, boolean>): void {
   const compiled = compileKeyPattern(pattern);
   const actual = Object.fromEntries(Object.keys(expected).map((key) => [key, compiled.matches(key)]));
   t.strictSame(actual, expected, `pattern ${JSON.stringify(pattern)}`);
@@ -45,7 +49,7 @@ t.test('classes: sets, negation, ranges, reversed ranges, escapes', (t) => {
   // Only `^` negates; `!` is a member like any other.
   assertMatches(t, 'k[!a]', { 'k!': true, ka: true, kb: false });
   // Regular-expression syntax inside a class is plain characters.
-  assertMatches(t, 'k[.$^]', { 'k.': true, k$: true, 'k^': false, kx: false });
+  assertMatches(t, 'k[.$^]', { 'k.': true, k$: true, 'k^': true, kx: false });
   assertMatches(t, 'k[\\^]', { 'k^': true, kx: false });
   t.end();
 });
@@ -128,17 +132,7 @@ t.test('an unclosed [ is an InvalidArgumentError naming the pattern', (t) => {
       pattern,
     );
   }
-  t.ok(
-    (() => {
-      try {
-        compileKeyPattern('[');
-        return false;
-      } catch (error) {
-        return error instanceof InvalidArgumentError;
-      }
-    })(),
-    'the error is an InvalidArgumentError instance',
-  );
+  t.throws(() => compileKeyPattern('['), InvalidArgumentError, 'an instance of InvalidArgumentError');
   // A [ escaped outside a class is no class at all.
   t.equal(compileKeyPattern('emp:\\[12').matches('emp:[12'), true);
   t.end();

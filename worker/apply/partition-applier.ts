@@ -232,6 +232,9 @@ export class PartitionApplier {
   async #batch(config: ActiveConfig, epoch: number, signal: AbortSignal): Promise<void> {
     const { entries, firstAt: started } = await this.#read(config, signal);
     if (entries.length === 0) return;
+    // The read may have waited (up to a second when idle, plus `duration`): a stop or a new version that
+    // arrived meanwhile applies to these entries too. They stay unacknowledged and come back first, in order.
+    if (!this.#deps.running() || this.#deps.config() !== config) return;
     const deps = this.#deps;
     const keys = coalesce(entries);
 

@@ -205,13 +205,16 @@ function rowFor(
       values[key.target] = value;
     }
     if (!fields) return { change: { key: record.key, op: 'delete', values, entryId: record.entryId } };
-    const mapping =
-      output.mapping.length > 0
-        ? output.mapping
-        : Object.keys(fields).map((name) => ({ target: name, expression: name }));
-    for (const column of mapping) {
-      if (column.target in values && output.keys.some((key) => key.target === column.target)) continue;
-      values[column.target] = columnValue(getter(column.expression)(fields));
+    const isKey = (column: string): boolean =>
+      column in values && output.keys.some((key) => key.target === column);
+    if (output.mapping.length === 0) {
+      // Every field under its own name: a name is not an expression here (`e-mail`, `user.name` are fields).
+      for (const [name, value] of Object.entries(fields)) {
+        if (!isKey(name)) values[name] = columnValue(value);
+      }
+    }
+    for (const column of output.mapping) {
+      if (!isKey(column.target)) values[column.target] = columnValue(getter(column.expression)(fields));
     }
   } catch (error) {
     return fail('EXPRESSION', `an expression failed: ${(error as Error).message}`);
