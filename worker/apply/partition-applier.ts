@@ -3,9 +3,9 @@
  *
  * One batch at a time, in order: read (up to read_batch_size entries, waiting up to `duration` ms for the
  * batch to fill) -> coalesce per key -> route keys to jobs -> read the keys' current values from the source
- * in one pipeline -> transform (piscina) -> write (piscina; write_batch_size rows per transaction, rows in
- * entry order, each transaction carrying the lease epoch and its last entry id for the target's checkpoint)
- * -> XACK -> status.
+ * in one pipeline -> one piscina task that transforms the records and writes the rows (write_batch_size rows
+ * per transaction, rows in entry order, each transaction carrying the lease epoch and its last entry id for
+ * the target's checkpoint; see pool/tasks/apply.ts) -> XACK -> status.
  *
  * Failures never skip anything: a batch that fails anywhere is abandoned unacknowledged and, after a backoff,
  * read again (its entries come back first, in order, as pending entries), with fresh values and the newest
@@ -17,19 +17,17 @@ import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { ChangeLog } from '../../common/change-log/index.js';
 import type { LogEntry } from '../../common/change-log/index.js';
-import type { DeadLetterQueue, DeadLetterRecord } from '../../common/dead-letter/index.js';
 import type { Logger } from '../../common/logger.js';
 import type { FerryKeys } from '../../common/redis-keys.js';
 import type { BatchCounts, StatusRecorder } from '../../common/status/index.js';
 import type { ActiveConfig } from '../active-config.js';
 import type { TaskPool } from '../pool/task-pool.js';
-import { compareStreamIds } from '../targets/mysql/index.js';
-import type { MysqlTargetOptions, TableBatch, TransferableTargetError } from '../targets/mysql/index.js';
+import type { MysqlTargetOptions, TransferableTargetError } from '../targets/mysql/index.js';
 import { Backoff, sleep } from './backoff.js';
 import { coalesce } from './coalesce.js';
 import type { CoalescedKey } from './coalesce.js';
 import { readValues } from './source-reader.js';
-import type { SourceRecord, TransformResult, TransformedRow } from './types.js';
+import type { SourceRecord } from './types.js';
 
 /** How the loop reports a connection's health (shared by all partitions of a worker). */
 export interface ConnectionHealth {
@@ -56,7 +54,6 @@ export interface ApplierDeps {
   target: (name: string, config: ActiveConfig) => Promise<Omit<MysqlTargetOptions, 'logger'>>;
   health: ConnectionHealth;
   status: StatusRecorder;
-  deadLetter: DeadLetterQueue;
   logger: Logger;
   /** Called after each applied batch (tests, benchmarks). */
   onBatch?: (summary: BatchSummary) => void;
@@ -259,7 +256,9 @@ export class PartitionApplier {
       group.items.push(item);
       bySource.set(id, group);
     }
-    const records: SourceRecord[] = [];
+    // Records in routed order, which is entry order (coalesce sorts by newest entry id).
+    const records: SourceRecord[] = new Array<SourceRecord>(routed.length);
+    const position = new Map<CoalescedKey, number>(routed.map((item, index) => [item.key, index]));
     for (const group of bySource.values()) {
       const type = 'redis';
       let values;
@@ -276,24 +275,16 @@ export class PartitionApplier {
         throw new BatchFailure(message, 'transient');
       }
       group.items.forEach((item, index) => {
-        records.push({
+        records[position.get(item.key) as number] = {
           key: item.key.key,
           db: item.key.db,
           entryId: item.key.entryId,
           jobs: item.jobs,
           value: values[index] ?? { type: 'none' },
-        });
+        };
       });
     }
-    records.sort((a, b) => compareStreamIds(a.entryId, b.entryId));
     const readMs = performance.now() - started;
-
-    const transformStarted = performance.now();
-    const transformed: TransformResult =
-      records.length > 0
-        ? await deps.pool.transform({ jobs: config.jobs, records })
-        : { rows: [], rejects: [], filtered: config.jobs.map(() => 0) };
-    const transformMs = performance.now() - transformStarted;
 
     const counts = config.jobs.map((): BatchCounts => ({
       processed: 0,
@@ -306,33 +297,47 @@ export class PartitionApplier {
     for (const item of routed) {
       for (const job of item.jobs) (counts[job] as BatchCounts).processed += item.key.entries;
     }
-    transformed.filtered.forEach((filtered, job) => {
-      (counts[job] as BatchCounts).filtered += filtered;
-    });
 
-    // Records that could not become rows are dead-lettered (or dropped) like target rejects.
-    const writeStarted = performance.now();
-    if (transformed.rejects.length > 0) {
-      for (const reject of transformed.rejects) (counts[reject.job] as BatchCounts).rejected++;
-      if (config.applier.errorHandling === 'dlq') {
-        await this.#deadLetter(
-          config,
-          transformed.rejects.map((reject) => ({
-            job: config.jobs[reject.job]?.name ?? '',
-            key: reject.key,
-            table: reject.table,
-            values: reject.values,
-            errorCode: reject.errorCode,
-            error: reject.error,
-            entryId: reject.entryId,
-            rejectedAt: Date.now(),
-          })),
-        );
+    let transformMs = 0;
+    let writeMs = 0;
+    let written = 0;
+    let skipped = 0;
+    if (records.length > 0) {
+      const targets = await this.#targets(config, routed);
+      // Fencing in time: no batch starts writing once the lease's local deadline has passed.
+      if (deps.epoch() !== epoch) throw new BatchFailure('the lease was lost during the batch', 'lease');
+      const answer = await deps.pool.apply({
+        jobs: config.jobs,
+        records,
+        targets,
+        pipeline: deps.keys.prefix,
+        partition: this.partition,
+        leaseEpoch: epoch,
+        writeBatchSize: config.applier.writeBatchSize,
+        onReject: config.applier.errorHandling,
+        deadLetter: {
+          redisUrl: deps.stateRedisUrl,
+          prefix: deps.keys.prefix,
+          maxMessages: config.applier.dlqMaxMessages,
+        },
+      });
+      for (const name of answer.reached) {
+        deps.health.ok(name, config.pipeline.connections.get(name)?.type ?? 'mysql');
       }
+      if (!answer.ok) throw this.#writeFailure(config, answer.error, answer.connection);
+      answer.counts.forEach((jobCounts, job) => {
+        const total = counts[job] as BatchCounts;
+        total.inserted += jobCounts.inserted;
+        total.updated += jobCounts.updated;
+        total.deleted += jobCounts.deleted;
+        total.filtered += jobCounts.filtered;
+        total.rejected += jobCounts.rejected;
+      });
+      transformMs = answer.transformMs;
+      writeMs = answer.writeMs;
+      written = answer.written;
+      skipped = answer.skipped;
     }
-
-    const { written, skipped } = await this.#write(config, epoch, transformed.rows, counts);
-    const writeMs = performance.now() - writeStarted;
 
     const ackStarted = performance.now();
     await this.#redisCall('acknowledge the batch', () =>
@@ -375,137 +380,43 @@ export class PartitionApplier {
     });
   }
 
-  async #deadLetter(config: ActiveConfig, records: DeadLetterRecord[]): Promise<void> {
-    const byJob = new Map<string, DeadLetterRecord[]>();
-    for (const record of records) byJob.set(record.job, [...(byJob.get(record.job) ?? []), record]);
-    for (const [job, list] of byJob) {
-      await this.#redisCall('write the dead-letter stream', () =>
-        this.#deps.deadLetter.add(job, list, config.applier.dlqMaxMessages),
-      );
-    }
-  }
-
-  /**
-   * Writes the rows, per target connection, in write_batch_size transactions. Rows arrive ordered by entry
-   * id; a key's rows stay in one transaction, so each transaction's last entry id bounds exactly the rows
-   * committed up to it.
-   */
-  async #write(
+  /** Resolved options of the connections the routed jobs write to. */
+  async #targets(
     config: ActiveConfig,
-    epoch: number,
-    rows: TransformedRow[],
-    counts: BatchCounts[],
-  ): Promise<{ written: number; skipped: number }> {
-    const byConnection = new Map<string, TransformedRow[]>();
-    for (const row of rows) {
-      const connection = config.jobs[row.job]?.outputs[row.output]?.connection ?? '';
-      const list = byConnection.get(connection) ?? [];
-      list.push(row);
-      byConnection.set(connection, list);
+    routed: { jobs: number[] }[],
+  ): Promise<Record<string, Omit<MysqlTargetOptions, 'logger'>>> {
+    const names = new Set<string>();
+    for (const item of routed) {
+      for (const job of item.jobs)
+        for (const output of config.jobs[job]?.outputs ?? []) names.add(output.connection);
     }
-    let written = 0;
-    let skipped = 0;
-    for (const [name, connectionRows] of byConnection) {
+    const targets: Record<string, Omit<MysqlTargetOptions, 'logger'>> = {};
+    for (const name of names) {
       const type = config.pipeline.connections.get(name)?.type ?? 'mysql';
-      let target: Omit<MysqlTargetOptions, 'logger'>;
       try {
-        target = await this.#deps.target(name, config);
+        targets[name] = await this.#deps.target(name, config);
       } catch (error) {
         const message = (error as Error).message;
         this.#deps.health.failed(name, type, message);
         throw new BatchFailure(message, 'failed', { name, type });
       }
-      for (const chunk of chunks(connectionRows, config.applier.writeBatchSize)) {
-        // Fencing in time: no transaction starts once the lease's local deadline has passed.
-        if (this.#deps.epoch() !== epoch)
-          throw new BatchFailure('the lease was lost during the batch', 'lease');
-        const tables = new Map<string, { job: number; output: number; batch: TableBatch }>();
-        let lastEntryId = '0-0';
-        for (const row of chunk) {
-          const id = `${row.job}/${row.output}`;
-          let table = tables.get(id);
-          if (!table) {
-            const output = config.jobs[row.job]?.outputs[row.output];
-            table = {
-              job: row.job,
-              output: row.output,
-              batch: {
-                table: output?.table ?? { table: '' },
-                keyColumns: output?.keys.map((key) => key.target) ?? [],
-                changes: [],
-              },
-            };
-            tables.set(id, table);
-          }
-          table.batch.changes.push(row.change);
-          if (row.change.entryId && compareStreamIds(row.change.entryId, lastEntryId) > 0) {
-            lastEntryId = row.change.entryId;
-          }
-        }
-        const list = [...tables.values()];
-        const answer = await this.#deps.pool.write({
-          target,
-          batch: {
-            pipeline: this.#deps.keys.prefix,
-            partition: this.partition,
-            leaseEpoch: epoch,
-            lastEntryId,
-            tables: list.map((table) => table.batch),
-          },
-          onReject: config.applier.errorHandling,
-          tableJobs: list.map((table) => config.jobs[table.job]?.name ?? ''),
-          deadLetter: {
-            redisUrl: this.#deps.stateRedisUrl,
-            prefix: this.#deps.keys.prefix,
-            maxMessages: config.applier.dlqMaxMessages,
-          },
-        });
-        if (!answer.ok) throw this.#writeFailure(answer.error, name, type);
-        this.#deps.health.ok(name, type);
-        const result = answer.result;
-        written += result.inserted + result.updated + result.deleted;
-        skipped += result.skippedRows;
-        result.tables.forEach((tableCounts, index) => {
-          const jobCounts = counts[list[index]?.job ?? -1];
-          if (!jobCounts) return;
-          jobCounts.inserted += tableCounts.inserted;
-          jobCounts.updated += tableCounts.updated;
-          jobCounts.deleted += tableCounts.deleted;
-        });
-        for (const reject of result.rejected) {
-          const table = list.find((candidate) =>
-            candidate.batch.changes.some((change) => change.key === reject.key),
-          );
-          const jobCounts = counts[table?.job ?? -1];
-          if (jobCounts) jobCounts.rejected++;
-        }
-      }
     }
-    return { written, skipped };
+    return targets;
   }
 
-  #writeFailure(error: TransferableTargetError, name: string, type: string): BatchFailure {
-    const message = `${name}: ${error.message}`;
+  #writeFailure(
+    config: ActiveConfig,
+    error: TransferableTargetError,
+    name: string | undefined,
+  ): BatchFailure {
+    const type = (name && config.pipeline.connections.get(name)?.type) || 'mysql';
+    const message = `${name ?? 'target'}: ${error.message}`;
     if (error.code === 'FENCED') return new BatchFailure(message, 'fenced');
-    this.#deps.health.failed(name, type, error.message);
-    return new BatchFailure(message, error.code === 'TARGET_UNAVAILABLE' ? 'transient' : 'failed', {
-      name,
-      type,
-    });
+    if (name) this.#deps.health.failed(name, type, error.message);
+    return new BatchFailure(
+      message,
+      error.code === 'TARGET_UNAVAILABLE' ? 'transient' : 'failed',
+      name ? { name, type } : undefined,
+    );
   }
-}
-
-/** Splits rows into chunks of about `size` rows, never splitting one key's rows. */
-function* chunks(rows: TransformedRow[], size: number): Generator<TransformedRow[]> {
-  let chunk: TransformedRow[] = [];
-  for (let index = 0; index < rows.length; index++) {
-    const row = rows[index] as TransformedRow;
-    chunk.push(row);
-    const next = rows[index + 1];
-    if (chunk.length >= size && (!next || next.change.key !== row.change.key)) {
-      yield chunk;
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk;
 }

@@ -56,14 +56,49 @@ export function decodeValue(reply: unknown): RedisValue {
   }
 }
 
-/** Reads `keys`' values in one pipeline. Throws UnavailableError when Redis fails (the batch is retried). */
+/**
+ * Reads `keys`' values: first HGETALL for every key in one pipeline (hashes are what write-behind jobs track
+ * most; an empty answer is a missing key, since Redis deletes empty hashes), then the type-aware script for
+ * the keys that answered WRONGTYPE, in a second pipeline. Throws UnavailableError when Redis fails (the batch
+ * is retried).
+ */
 export async function readValues(redis: Redis, keys: readonly string[]): Promise<RedisValue[]> {
   if (keys.length === 0) return [];
-  if (!('ferryReadValue' in redis)) {
-    redis.defineCommand('ferryReadValue', { numberOfKeys: 1, lua: READ_VALUE_SCRIPT });
-  }
   const pipeline = redis.pipeline();
-  for (const key of keys) (pipeline as unknown as ReaderPipeline).ferryReadValue(key);
+  for (const key of keys) pipeline.hgetall(key);
+  const results = await execOrThrow(pipeline, keys);
+  const values: RedisValue[] = [];
+  const others: number[] = [];
+  results.forEach(([error, reply], index) => {
+    if (error) {
+      if (!error.message.startsWith('WRONGTYPE')) {
+        throw new UnavailableError(`cannot read key ${JSON.stringify(keys[index])}: ${error.message}`, {
+          cause: error,
+        });
+      }
+      others.push(index);
+      values.push({ type: 'none' });
+      return;
+    }
+    const fields = reply as Record<string, string>;
+    values.push(Object.keys(fields).length === 0 ? { type: 'none' } : { type: 'hash', fields });
+  });
+  if (others.length > 0) {
+    const typed = await readTypedValues(
+      redis,
+      others.map((index) => keys[index] as string),
+    );
+    others.forEach((index, position) => {
+      values[index] = typed[position] ?? { type: 'none' };
+    });
+  }
+  return values;
+}
+
+async function execOrThrow(
+  pipeline: ReturnType<Redis['pipeline']>,
+  keys: readonly string[],
+): Promise<[Error | null, unknown][]> {
   let results: [Error | null, unknown][] | null;
   try {
     results = await pipeline.exec();
@@ -72,7 +107,21 @@ export async function readValues(redis: Redis, keys: readonly string[]): Promise
       cause: error,
     });
   }
-  if (!results) throw new UnavailableError('the source Redis closed the connection during a read');
+  if (!results || results.length !== keys.length) {
+    throw new UnavailableError('the source Redis closed the connection during a read');
+  }
+  return results;
+}
+
+/** Reads keys of any type with the script: type and value in one call per key, one pipeline. */
+export async function readTypedValues(redis: Redis, keys: readonly string[]): Promise<RedisValue[]> {
+  if (keys.length === 0) return [];
+  if (!('ferryReadValue' in redis)) {
+    redis.defineCommand('ferryReadValue', { numberOfKeys: 1, lua: READ_VALUE_SCRIPT });
+  }
+  const pipeline = redis.pipeline();
+  for (const key of keys) (pipeline as unknown as ReaderPipeline).ferryReadValue(key);
+  const results = await execOrThrow(pipeline, keys);
   return results.map(([error, reply], index) => {
     if (error) {
       throw new UnavailableError(`cannot read key ${JSON.stringify(keys[index])}: ${error.message}`, {

@@ -9,12 +9,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { FerryError } from '../../common/errors.js';
 import { packageRoot } from '../../common/proto.js';
-import type { TransformResult, TransformTask } from '../apply/types.js';
-import type { WriteTask, WriteTaskResult } from './tasks/write.js';
+import type { ApplyTask, ApplyTaskResult } from './tasks/apply.js';
 
 export interface TaskPoolOptions {
   /** Threads in the pool. @default os.availableParallelism() */
   threads?: number;
+  /** Log level of the threads' loggers (pino level name). @default FERRY_LOG_LEVEL, else 'warn' */
+  logLevel?: string;
 }
 
 function taskModule(): string {
@@ -39,19 +40,20 @@ export class TaskPool {
     this.threads = options.threads ?? availableParallelism();
     this.#piscina = new Piscina({
       filename: taskModule(),
+      workerData: { logLevel: options.logLevel },
       minThreads: this.threads,
       maxThreads: this.threads,
+      // A write task mostly waits for the database; each thread's writer has a pool of connections, so a
+      // thread runs several partitions' transactions at once instead of queueing them.
+      concurrentTasksPerWorker: 4,
       // No queue limit: each partition's loop has at most one task in flight, so the queue is bounded by
       // the partitions this worker holds.
     });
   }
 
-  transform(task: TransformTask): Promise<TransformResult> {
-    return this.#piscina.run(task, { name: 'transform' }) as Promise<TransformResult>;
-  }
-
-  write(task: WriteTask): Promise<WriteTaskResult> {
-    return this.#piscina.run(task, { name: 'write' }) as Promise<WriteTaskResult>;
+  /** Transforms a read batch's records and writes the rows (see tasks/apply.ts). */
+  apply(task: ApplyTask): Promise<ApplyTaskResult> {
+    return this.#piscina.run(task, { name: 'apply' }) as Promise<ApplyTaskResult>;
   }
 
   /** Ends the threads (and with them their database connections). */

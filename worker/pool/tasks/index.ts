@@ -1,6 +1,5 @@
 /**
- * The piscina task module of the worker's pool: named exports, each one async-able function taking and
+ * The piscina task module of the worker's pool: named exports, each one async function taking and
  * returning structured-cloneable data (`pool.run(task, { name })`).
  */
-export { transform } from './transform.js';
-export { write } from './write.js';
+export { apply } from './apply.js';
