@@ -21,6 +21,8 @@ export interface ClusterKeys {
   workers: string;
   /** Hash per worker: host, pid, version, threads, state, started_at. */
   worker: (workerId: string) => string;
+  /** String per worker id: the random token of the live process that uses the id (expires unless renewed). */
+  workerClaim: (workerId: string) => string;
   /** Hash: lease unit -> lease record (JSON: owner, epoch, expiresAt). */
   leases: string;
   /** String: the engine's desired state, `running` or `stopped`. */
@@ -71,6 +73,7 @@ export function ferryKeys(prefix: string = DEFAULT_KEY_PREFIX): FerryKeys {
     cluster: {
       workers: `${cluster}:workers`,
       worker: (workerId) => `${cluster}:worker:${workerId}`,
+      workerClaim: (workerId) => `${cluster}:worker-claim:${workerId}`,
       leases: `${cluster}:leases`,
       engineState: `${cluster}:engine-state`,
     },

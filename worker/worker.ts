@@ -9,7 +9,6 @@ import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { ChangeLog } from '../common/change-log/index.js';
 import type { PipelineFiles } from '../common/config/index.js';
-import { DeadLetterQueue } from '../common/dead-letter/index.js';
 import { LeaseKeeper, WorkerRegistry, defaultWorkerId, unitKind } from '../common/leases/index.js';
 import type { Logger } from '../common/logger.js';
 import { ferryKeys } from '../common/redis-keys.js';
@@ -25,6 +24,7 @@ import type { BatchSummary, ConnectionHealth } from './apply/partition-applier.j
 import { resolveMysqlConnection, resolveRedisSource } from './connections.js';
 import type { ResolvedMysqlConnection } from './connections.js';
 import { TaskPool } from './pool/task-pool.js';
+import { WorkerIdClaim } from './worker-claim.js';
 
 export interface WorkerOptions {
   /** The state Redis. @default 'redis://127.0.0.1:6379' */
@@ -64,7 +64,6 @@ export class FerryWorker {
   readonly #registry: WorkerRegistry;
   readonly #keeper: LeaseKeeper;
   readonly #status: StatusRecorder;
-  readonly #deadLetter: DeadLetterQueue;
   readonly #secretStore: SecretStore;
   readonly #appliers = new Map<string, PartitionApplier>();
   readonly #sources = new Map<string, Promise<Redis>>();
@@ -76,6 +75,8 @@ export class FerryWorker {
   #pollTimer: NodeJS.Timeout | undefined;
   #polling: Promise<void> | undefined;
   #started = false;
+  #stopping: Promise<void> | undefined;
+  readonly #claim: WorkerIdClaim;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -84,9 +85,11 @@ export class FerryWorker {
     this.#redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';
     this.#logger = options.logger.child({ workerId: this.id });
     this.#redis = this.#connect('ferry-worker');
-    this.#pool = new TaskPool(options.threads === undefined ? {} : { threads: options.threads });
+    this.#pool = new TaskPool({
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      logLevel: options.logger.level,
+    });
     this.#status = new StatusRecorder(this.#redis, this.keys);
-    this.#deadLetter = new DeadLetterQueue(this.#redis, this.keys);
     const env = options.env ?? process.env;
     const box = SecretBox.load({ keyFile: options.secretKeyFile, env });
     this.#secretStore = new SecretStore(this.#redis, this.keys, box);
@@ -100,6 +103,14 @@ export class FerryWorker {
       leaseCount: () => this.#keeper.leaseCount,
       logger: this.#logger,
     });
+    this.#claim = new WorkerIdClaim(
+      this.#redis,
+      this.keys.cluster.workerClaim(this.id),
+      this.id,
+      // Outlives a few missed renewals; a crashed process's claim frees its id after this long.
+      Math.max(1000, 3 * Math.min(1000, Math.floor((options.leaseTtlMs ?? 10_000) / 6))),
+      this.#logger,
+    );
     this.#keeper = new LeaseKeeper(this.#redis, this.keys, {
       workerId: this.id,
       ...(options.leaseTtlMs === undefined ? {} : { ttlMs: options.leaseTtlMs }),
@@ -129,6 +140,13 @@ export class FerryWorker {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
+    try {
+      await this.#claim.acquire();
+    } catch (error) {
+      await this.#pool.close();
+      this.#redis.disconnect();
+      throw error;
+    }
     await this.#poll();
     await this.#registry.start();
     this.#keeper.start();
@@ -145,13 +163,19 @@ export class FerryWorker {
    * worker deregisters. Without `clean` nothing is released (what a crash looks like, for tests).
    */
   async stop(options: { clean?: boolean } = {}): Promise<void> {
-    const clean = options.clean ?? true;
+    this.#stopping ??= this.#stop(options.clean ?? true);
+    return this.#stopping;
+  }
+
+  async #stop(clean: boolean): Promise<void> {
     clearInterval(this.#pollTimer);
     await this.#polling;
     await Promise.all([...this.#appliers.keys()].map((unit) => this.#stopApplier(unit)));
     await this.#keeper.stop({ release: clean });
     await this.#registry.stop({ deregister: clean });
     await this.#pool.close();
+    if (clean) await this.#claim.release();
+    else await this.#claim.abandon();
     for (const source of this.#sources.values())
       void source.then(
         (redis) => redis.disconnect(),
@@ -190,7 +214,6 @@ export class FerryWorker {
       target: (name, config) => this.#target(name, config),
       health: this.#healthReporter(),
       status: this.#status,
-      deadLetter: this.#deadLetter,
       logger: this.#logger,
       ...(this.#options.onBatch ? { onBatch: this.#options.onBatch } : {}),
       onExit: (ended) => {
