@@ -22,7 +22,7 @@ import type { ActiveConfig } from './active-config.js';
 import { PartitionApplier } from './apply/partition-applier.js';
 import type { BatchSummary, ConnectionHealth } from './apply/partition-applier.js';
 import { resolveMysqlConnection, resolveRedisSource } from './connections.js';
-import type { ResolvedMysqlConnection } from './connections.js';
+import type { ResolvedMysqlConnection, ResolvedRedisSource } from './connections.js';
 import { TaskPool } from './pool/task-pool.js';
 import { WorkerIdClaim } from './worker-claim.js';
 
@@ -66,7 +66,7 @@ export class FerryWorker {
   readonly #status: StatusRecorder;
   readonly #secretStore: SecretStore;
   readonly #appliers = new Map<string, PartitionApplier>();
-  readonly #sources = new Map<string, Promise<Redis>>();
+  readonly #sources = new Map<string, Promise<ResolvedRedisSource>>();
   readonly #targets = new Map<string, Promise<ResolvedMysqlConnection>>();
   readonly #health = new Map<string, { ok: boolean; message: string; at: number }>();
   #config: ActiveConfig | undefined;
@@ -176,11 +176,6 @@ export class FerryWorker {
     await this.#pool.close();
     if (clean) await this.#claim.release();
     else await this.#claim.abandon();
-    for (const source of this.#sources.values())
-      void source.then(
-        (redis) => redis.disconnect(),
-        () => undefined,
-      );
     this.#redis.disconnect();
     this.#logger.info('worker stopped');
   }
@@ -210,7 +205,7 @@ export class FerryWorker {
       config: () => this.#config,
       running: () => this.#running,
       epoch: () => this.#keeper.currentEpoch(unit),
-      source: (name, db, config) => this.#source(name, db, config),
+      source: (name, config) => this.#source(name, config),
       target: (name, config) => this.#target(name, config),
       health: this.#healthReporter(),
       status: this.#status,
@@ -273,30 +268,18 @@ export class FerryWorker {
     }
   }
 
-  #source(name: string, db: number, config: ActiveConfig): Promise<Redis> {
+  #source(name: string, config: ActiveConfig): Promise<ResolvedRedisSource> {
     const source = config.pipeline.sources.get(name);
     const resolver = this.#resolver;
     if (!source || !resolver) return Promise.reject(new Error(`no source named ${name} is configured`));
-    const id = `${config.version}\u0000${name}\u0000${db}`;
-    let redis = this.#sources.get(id);
-    if (!redis) {
-      redis = resolveRedisSource(source, resolver, (path) => readFile(path, 'utf8')).then((resolved) => {
-        const client = new Redis({
-          ...resolved,
-          db,
-          connectionName: `ferry-source-${name}`,
-          maxRetriesPerRequest: 1,
-          ...(resolved.tls ? { tls: resolved.tls } : {}),
-        });
-        client.on('error', (error: Error) =>
-          this.#logger.debug({ err: error, source: name }, 'source error'),
-        );
-        return client;
-      });
-      redis.catch(() => this.#sources.delete(id));
-      this.#sources.set(id, redis);
+    const id = `${config.version}\u0000${name}`;
+    let resolved = this.#sources.get(id);
+    if (!resolved) {
+      resolved = resolveRedisSource(source, resolver, (path) => readFile(path, 'utf8'));
+      resolved.catch(() => this.#sources.delete(id));
+      this.#sources.set(id, resolved);
     }
-    return redis;
+    return resolved;
   }
 
   #target(name: string, config: ActiveConfig): Promise<ResolvedMysqlConnection> {

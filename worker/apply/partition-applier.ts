@@ -26,8 +26,8 @@ import type { MysqlTargetOptions, TransferableTargetError } from '../targets/mys
 import { Backoff, sleep } from './backoff.js';
 import { coalesce } from './coalesce.js';
 import type { CoalescedKey } from './coalesce.js';
-import { readValues } from './source-reader.js';
-import type { SourceRecord } from './types.js';
+import type { ResolvedRedisSource } from '../connections.js';
+import type { KeyToApply } from './types.js';
 
 /** How the loop reports a connection's health (shared by all partitions of a worker). */
 export interface ConnectionHealth {
@@ -48,8 +48,8 @@ export interface ApplierDeps {
   running: () => boolean;
   /** The partition's lease epoch while this worker holds it. */
   epoch: () => number | undefined;
-  /** A connection to a source Redis (by `sources` name) selected to `db`. */
-  source: (name: string, db: number, config: ActiveConfig) => Promise<Redis>;
+  /** A source Redis' resolved options (by `sources` name; secrets resolved). */
+  source: (name: string, config: ActiveConfig) => Promise<ResolvedRedisSource>;
   /** A target's resolved options (secrets resolved). */
   target: (name: string, config: ActiveConfig) => Promise<Omit<MysqlTargetOptions, 'logger'>>;
   health: ConnectionHealth;
@@ -247,44 +247,15 @@ export class PartitionApplier {
       if (jobs.length > 0) routed.push({ key, jobs });
     }
 
-    // Read the current values, one pipeline per source connection and db.
-    const bySource = new Map<string, { source: string; db: number; items: typeof routed }>();
-    for (const item of routed) {
-      const source = config.jobs[item.jobs[0] as number]?.source ?? '';
-      const id = `${source}\u0000${item.key.db}`;
-      const group = bySource.get(id) ?? { source, db: item.key.db, items: [] };
-      group.items.push(item);
-      bySource.set(id, group);
-    }
-    // Records in routed order, which is entry order (coalesce sorts by newest entry id).
-    const records: SourceRecord[] = new Array<SourceRecord>(routed.length);
-    const position = new Map<CoalescedKey, number>(routed.map((item, index) => [item.key, index]));
-    for (const group of bySource.values()) {
-      const type = 'redis';
-      let values;
-      try {
-        const redis = await deps.source(group.source, group.db, config);
-        values = await readValues(
-          redis,
-          group.items.map((item) => item.key.key),
-        );
-        deps.health.ok(group.source, type);
-      } catch (error) {
-        const message = `cannot read from source ${group.source}: ${(error as Error).message}`;
-        deps.health.failed(group.source, type, message);
-        throw new BatchFailure(message, 'transient');
-      }
-      group.items.forEach((item, index) => {
-        records[position.get(item.key) as number] = {
-          key: item.key.key,
-          db: item.key.db,
-          entryId: item.key.entryId,
-          jobs: item.jobs,
-          value: values[index] ?? { type: 'none' },
-        };
-      });
-    }
-    const readMs = performance.now() - started;
+    // Routed order is entry order (coalesce sorts by newest entry id). The task reads the values.
+    const toApply: KeyToApply[] = routed.map((item) => ({
+      key: item.key.key,
+      db: item.key.db,
+      entryId: item.key.entryId,
+      jobs: item.jobs,
+      source: config.jobs[item.jobs[0] as number]?.source ?? '',
+    }));
+    let readMs = performance.now() - started;
 
     const counts = config.jobs.map((): BatchCounts => ({
       processed: 0,
@@ -302,13 +273,15 @@ export class PartitionApplier {
     let writeMs = 0;
     let written = 0;
     let skipped = 0;
-    if (records.length > 0) {
+    if (toApply.length > 0) {
       const targets = await this.#targets(config, routed);
+      const sources = await this.#sources(config, toApply);
       // Fencing in time: no batch starts writing once the lease's local deadline has passed.
       if (deps.epoch() !== epoch) throw new BatchFailure('the lease was lost during the batch', 'lease');
       const answer = await deps.pool.apply({
         jobs: config.jobs,
-        records,
+        keys: toApply,
+        sources,
         targets,
         pipeline: deps.keys.prefix,
         partition: this.partition,
@@ -324,6 +297,14 @@ export class PartitionApplier {
       for (const name of answer.reached) {
         deps.health.ok(name, config.pipeline.connections.get(name)?.type ?? 'mysql');
       }
+      readMs += answer.readMs;
+      if (!answer.ok && answer.stage === 'read') {
+        const source = answer.connection ?? '';
+        const message = `cannot read from source ${source}: ${answer.error.message}`;
+        deps.health.failed(source, 'redis', message);
+        throw new BatchFailure(message, 'transient');
+      }
+      for (const source of Object.keys(sources)) deps.health.ok(source, 'redis');
       if (!answer.ok) throw this.#writeFailure(config, answer.error, answer.connection);
       answer.counts.forEach((jobCounts, job) => {
         const total = counts[job] as BatchCounts;
@@ -378,6 +359,21 @@ export class PartitionApplier {
       rowsWritten: written,
       rowsSkipped: skipped,
     });
+  }
+
+  /** Resolved options of the sources the keys are read from. */
+  async #sources(config: ActiveConfig, keys: KeyToApply[]): Promise<Record<string, ResolvedRedisSource>> {
+    const sources: Record<string, ResolvedRedisSource> = {};
+    for (const name of new Set(keys.map((key) => key.source))) {
+      try {
+        sources[name] = await this.#deps.source(name, config);
+      } catch (error) {
+        const message = `cannot use source ${name}: ${(error as Error).message}`;
+        this.#deps.health.failed(name, 'redis', message);
+        throw new BatchFailure(message, 'failed', { name, type: 'redis' });
+      }
+    }
+    return sources;
   }
 
   /** Resolved options of the connections the routed jobs write to. */

@@ -44,6 +44,15 @@ export interface SourceRecord {
   value: RedisValue;
 }
 
+/** A coalesced key to apply: the task reads its value from `source` (a `sources` name) in `db`. */
+export interface KeyToApply {
+  key: string;
+  db: number;
+  entryId: string;
+  jobs: number[];
+  source: string;
+}
+
 /** A row for one output of one job. */
 export interface TransformedRow {
   job: number;

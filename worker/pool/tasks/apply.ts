@@ -20,7 +20,9 @@ import { createLogger } from '../../../common/logger.js';
 import type { Logger } from '../../../common/logger.js';
 import { ferryKeys } from '../../../common/redis-keys.js';
 import { transformRecords } from '../../apply/records.js';
-import type { ApplyJob, SourceRecord } from '../../apply/types.js';
+import { readValues } from '../../apply/source-reader.js';
+import type { ApplyJob, KeyToApply, RedisValue, SourceRecord } from '../../apply/types.js';
+import type { ResolvedRedisSource } from '../../connections.js';
 import { planWrites } from '../../apply/write-plan.js';
 import { MysqlWriter, toTransferableError } from '../../targets/mysql/index.js';
 import type { MysqlTargetOptions, RejectedRow, TransferableTargetError } from '../../targets/mysql/index.js';
@@ -30,7 +32,9 @@ export type TargetOptions = Omit<MysqlTargetOptions, 'logger'>;
 export interface ApplyTask {
   jobs: ApplyJob[];
   /** Ordered by entry id. */
-  records: SourceRecord[];
+  keys: KeyToApply[];
+  /** Resolved options of each source the keys are read from (secrets included). */
+  sources: Record<string, ResolvedRedisSource>;
   /** Resolved options (secrets included: tasks stay inside the process) of each connection the jobs use. */
   targets: Record<string, TargetOptions>;
   pipeline: string;
@@ -52,6 +56,8 @@ export interface JobCounts {
 
 export interface ApplyProgress {
   counts: JobCounts[];
+  /** Milliseconds spent reading the keys' values. */
+  readMs: number;
   written: number;
   skipped: number;
   transformMs: number;
@@ -62,7 +68,74 @@ export interface ApplyProgress {
 
 export type ApplyTaskResult =
   | ({ ok: true } & ApplyProgress)
-  | ({ ok: false; error: TransferableTargetError; connection?: string } & ApplyProgress);
+  | ({
+      ok: false;
+      error: TransferableTargetError;
+      /** The connection (target) or source at fault. */
+      connection?: string;
+      /** Where it failed: reading values from a source, or writing to a target. */
+      stage: 'read' | 'write';
+    } & ApplyProgress);
+
+const sourceClients = new Map<string, Redis>();
+
+/** This thread's connection to a source Redis in `db`, created once per set of options. */
+function sourceClient(options: ResolvedRedisSource, db: number): Redis {
+  const id = createHash('sha256')
+    .update(JSON.stringify([options, db]))
+    .digest('hex');
+  let client = sourceClients.get(id);
+  if (!client) {
+    client = new Redis({
+      ...options,
+      db,
+      connectionName: 'ferry-worker-source',
+      // Fail a read fast while the source is down: the batch is retried with backoff by the apply loop.
+      maxRetriesPerRequest: 1,
+      ...(options.tls ? { tls: options.tls } : {}),
+    });
+    client.on('error', () => undefined); // reported through the failing read
+    sourceClients.set(id, client);
+  }
+  return client;
+}
+
+/** Reads the keys' values, one pipeline per (source, db), and pairs them into records in key order. */
+async function readRecords(task: ApplyTask): Promise<SourceRecord[] | { source: string; error: unknown }> {
+  const groups = new Map<string, { source: string; db: number; indexes: number[] }>();
+  task.keys.forEach((key, index) => {
+    const id = `${key.source}\u0000${key.db}`;
+    let group = groups.get(id);
+    if (!group) {
+      group = { source: key.source, db: key.db, indexes: [] };
+      groups.set(id, group);
+    }
+    group.indexes.push(index);
+  });
+  const values = new Array<RedisValue>(task.keys.length);
+  for (const group of groups.values()) {
+    const options = task.sources[group.source];
+    if (!options) return { source: group.source, error: new Error(`no source named ${group.source}`) };
+    try {
+      const read = await readValues(
+        sourceClient(options, group.db),
+        group.indexes.map((index) => (task.keys[index] as KeyToApply).key),
+      );
+      group.indexes.forEach((index, position) => {
+        values[index] = read[position] ?? { type: 'none' };
+      });
+    } catch (error) {
+      return { source: group.source, error };
+    }
+  }
+  return task.keys.map((key, index) => ({
+    key: key.key,
+    db: key.db,
+    entryId: key.entryId,
+    jobs: key.jobs,
+    value: values[index] ?? { type: 'none' },
+  }));
+}
 
 const writers = new Map<string, { writer: MysqlWriter; ready: boolean }>();
 const deadLetterQueues = new Map<string, DeadLetterQueue>();
@@ -119,6 +192,7 @@ async function deadLetter(task: ApplyTask, records: DeadLetterRecord[]): Promise
 export async function apply(task: ApplyTask): Promise<ApplyTaskResult> {
   const progress: ApplyProgress = {
     counts: task.jobs.map(() => ({ inserted: 0, updated: 0, deleted: 0, filtered: 0, rejected: 0 })),
+    readMs: 0,
     written: 0,
     skipped: 0,
     transformMs: 0,
@@ -126,8 +200,21 @@ export async function apply(task: ApplyTask): Promise<ApplyTaskResult> {
     reached: [],
   };
   const count = (job: number): JobCounts => progress.counts[job] as JobCounts;
+  const readStarted = performance.now();
+  const records = await readRecords(task);
+  progress.readMs = performance.now() - readStarted;
+  if (!Array.isArray(records)) {
+    const message = records.error instanceof Error ? records.error.message : String(records.error);
+    return {
+      ok: false,
+      stage: 'read',
+      connection: records.source,
+      error: { name: 'UnavailableError', code: 'UNAVAILABLE', message, context: { source: records.source } },
+      ...progress,
+    };
+  }
   const transformStarted = performance.now();
-  const transformed = transformRecords({ jobs: task.jobs, records: task.records });
+  const transformed = transformRecords({ jobs: task.jobs, records });
   progress.transformMs = performance.now() - transformStarted;
   transformed.filtered.forEach((filtered, job) => {
     count(job).filtered += filtered;
@@ -223,6 +310,7 @@ export async function apply(task: ApplyTask): Promise<ApplyTaskResult> {
     progress.writeMs = performance.now() - writeStarted;
     return {
       ok: false,
+      stage: 'write',
       error: toTransferableError(error),
       ...(connection === undefined ? {} : { connection }),
       ...progress,
