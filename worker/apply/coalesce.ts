@@ -4,7 +4,6 @@
  * is kept because a job's `exclude_commands` applies to the key only when all of them are excluded.
  */
 import type { LogEntry } from '../../common/change-log/index.js';
-import { compareStreamIds } from '../targets/mysql/stream-id.js';
 
 export interface CoalescedKey {
   key: string;
@@ -19,17 +18,36 @@ export interface CoalescedKey {
   entries: number;
 }
 
+/** A stream id's two numbers, parsed once (ms fits a double exactly; seq is small in practice). */
+interface ParsedId {
+  ms: number;
+  seq: number;
+}
+
+function parseId(id: string): ParsedId {
+  const dash = id.indexOf('-');
+  return { ms: Number(id.slice(0, dash)), seq: Number(id.slice(dash + 1)) };
+}
+
+function compareParsed(a: ParsedId, b: ParsedId): number {
+  return a.ms !== b.ms ? a.ms - b.ms : a.seq - b.seq;
+}
+
+type Accumulator = CoalescedKey & { commandSet: Set<string>; newest: ParsedId };
+
 /** One CoalescedKey per (db, key), ordered by their newest entry id. */
 export function coalesce(entries: readonly LogEntry[]): CoalescedKey[] {
-  const byKey = new Map<string, CoalescedKey & { commandSet: Set<string> }>();
+  const byKey = new Map<string, Accumulator>();
   for (const entry of entries) {
     const id = `${entry.db}\u0000${entry.key}`;
     const existing = byKey.get(id);
+    const parsed = parseId(entry.id);
     if (!existing) {
       byKey.set(id, {
         key: entry.key,
         db: entry.db,
         entryId: entry.id,
+        newest: parsed,
         commands: [],
         commandSet: new Set([entry.command]),
         firstAt: entry.at,
@@ -39,10 +57,20 @@ export function coalesce(entries: readonly LogEntry[]): CoalescedKey[] {
     }
     existing.commandSet.add(entry.command);
     existing.entries++;
-    if (compareStreamIds(entry.id, existing.entryId) > 0) existing.entryId = entry.id;
+    if (compareParsed(parsed, existing.newest) > 0) {
+      existing.entryId = entry.id;
+      existing.newest = parsed;
+    }
     if (entry.at < existing.firstAt) existing.firstAt = entry.at;
   }
   return [...byKey.values()]
-    .map(({ commandSet, ...key }) => ({ ...key, commands: [...commandSet] }))
-    .sort((a, b) => compareStreamIds(a.entryId, b.entryId));
+    .sort((a, b) => compareParsed(a.newest, b.newest))
+    .map(({ key, db, entryId, commandSet, firstAt, entries: count }) => ({
+      key,
+      db,
+      entryId,
+      commands: [...commandSet],
+      firstAt,
+      entries: count,
+    }));
 }
