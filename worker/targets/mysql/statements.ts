@@ -1,14 +1,14 @@
 /**
  * Runs a table plan's statements inside the batch's transaction, and isolates rejected rows by bisection:
- * each statement runs under a SAVEPOINT; when the server refuses it for a row-level reason (constraint, data
- * too long, NOT NULL...), the writer rolls back to the savepoint, splits the rows in halves and retries each
- * half under its own savepoint, down to single rows. Good rows stay in the transaction; each bad row is
- * returned with the server's message. Any other error propagates and the caller rolls everything back.
+ * when the server refuses a statement for a row-level reason (constraint, data too long, NOT NULL...), the
+ * statement is rolled back by the server alone, and the writer splits its rows in halves and retries each
+ * half, down to single rows. Good rows stay in the transaction; each bad row is returned with the server's
+ * message. Any other error propagates and the caller rolls everything back.
  */
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import { classifyMysqlError, driverMessage } from './errors.js';
 import type { PlannedRow, TablePlan } from './plan.js';
-import { buildDeleteSql, buildUpsertSql, chunkRows, countUpsert, quoteIdentifier } from './sql.js';
+import { buildDeleteSql, buildUpsertSql, chunkRows, countUpsert } from './sql.js';
 import type { ChunkLimits, SqlDialect } from './sql.js';
 import type { RejectedRow } from './types.js';
 
@@ -37,28 +37,26 @@ async function execute(
   return result;
 }
 
-/** Savepoints are named by depth: setting one again replaces the older one of that name (no RELEASE needed). */
-function savepointName(depth: number): string {
-  return quoteIdentifier(`ferry_sp_${depth}`);
-}
-
+/**
+ * Runs `rows`; when the server refuses the statement for a row-level reason, splits the rows in halves and
+ * tries each, down to single rows. No SAVEPOINT is needed: InnoDB rolls back a failed statement by itself
+ * (statement atomicity) and keeps the transaction open, so the rows written before it stay; the errors that
+ * abort the whole transaction (deadlock, lock wait timeout, a lost connection) are not rejects and propagate,
+ * and the caller retries the batch. This saves one round trip per statement.
+ */
 async function isolate(
   context: StatementContext,
   plan: TablePlan,
   rows: PlannedRow[],
   run: RunRows,
   counts: WriteCounts,
-  depth = 0,
 ): Promise<void> {
-  const savepoint = savepointName(depth);
-  await context.connection.query(`SAVEPOINT ${savepoint}`);
   try {
     await run(rows);
     return;
   } catch (error) {
     const classified = classifyMysqlError(error);
     if (classified.kind !== 'reject') throw error;
-    await context.connection.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
     const [only] = rows;
     if (rows.length === 1 && only) {
       counts.rejected.push({
@@ -72,8 +70,8 @@ async function isolate(
     }
   }
   const middle = Math.ceil(rows.length / 2);
-  await isolate(context, plan, rows.slice(0, middle), run, counts, depth + 1);
-  await isolate(context, plan, rows.slice(middle), run, counts, depth + 1);
+  await isolate(context, plan, rows.slice(0, middle), run, counts);
+  await isolate(context, plan, rows.slice(middle), run, counts);
 }
 
 /** Deletes the plan's rows by key; counts what the server deleted. */
