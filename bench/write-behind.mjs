@@ -224,7 +224,7 @@ async function benchmark(settings, interruption) {
         `${settings.mysql.port} (${version}), node ${process.version}, ${availableParallelism()} CPUs`,
     );
     out(`  key prefix ${prefix}, database ${database}`);
-    out('  change events are appended by the benchmark itself: capture is not built yet');
+    out('  change events are appended by the benchmark itself (source capture: external)');
     out();
 
     await admin.query(`CREATE DATABASE \`${database}\``);
@@ -371,6 +371,8 @@ function configYaml(settings, database, maxLength) {
     `    port: ${redis.port}`,
     ...(redis.username ? [`    user: ${JSON.stringify(redis.username)}`] : []),
     ...(redis.password ? [`    password: "\${env:${REDIS_PASSWORD_ENV}}"`] : []),
+    // The benchmark appends its own change events; Ferry must not capture the stream as well.
+    '    capture: external',
     'change_log:',
     `  partitions: ${settings.partitions}`,
     `  max_length: ${maxLength}`,

@@ -42,6 +42,19 @@ export interface StatusKeys {
   job: (job: string) => string;
   /** Hash: connection name -> JSON {type, reachable, lastError, checkedAt, workerId}, as workers last saw it. */
   connections: string;
+  /**
+   * Hash per source captured from the replication stream: state, replid, offset, snapshotKeys, snapshotDone,
+   * databaseEvents, lastError, updatedAt, workerId.
+   */
+  capture: (source: string) => string;
+}
+
+export interface CaptureKeys {
+  /**
+   * Hash per source: the durable replication position (replid, offset, db) capture resumes from; written
+   * only after the events up to `offset` are in the change log.
+   */
+  position: (source: string) => string;
 }
 
 export interface DeadLetterKeys {
@@ -56,6 +69,7 @@ export interface FerryKeys {
   secrets: SecretKeys;
   status: StatusKeys;
   deadLetter: DeadLetterKeys;
+  capture: CaptureKeys;
 }
 
 /** Builds the key layout for one key prefix. The prefix must be non-empty and contain no braces. */
@@ -81,7 +95,9 @@ export function ferryKeys(prefix: string = DEFAULT_KEY_PREFIX): FerryKeys {
     status: {
       job: (job) => `${prefix}:{status}:job:${job}`,
       connections: `${prefix}:{status}:connections`,
+      capture: (source) => `${prefix}:{status}:capture:${source}`,
     },
     deadLetter: { stream: (job) => `${prefix}:dlq:${job}` },
+    capture: { position: (source) => `${prefix}:{capture}:${source}` },
   };
 }

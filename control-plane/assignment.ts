@@ -1,11 +1,13 @@
 /**
  * The control plane's part in sharing work: it campaigns for the leader lease and, while leader, assigns
- * one apply unit per change-log partition of the deployed configuration to the live workers (balanced and
- * sticky; see common/leases). Several control planes can run; one leads, the others stand by.
+ * one apply unit per change-log partition of the deployed configuration, and one capture unit per source
+ * master captured from the replication stream (see common/capture-sources.ts), to the live workers
+ * (balanced and sticky; see common/leases). Several control planes can run; one leads, the others stand by.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { captureUnits } from '../common/capture-sources.js';
 import { Leader, applyUnit } from '../common/leases/index.js';
 import type {
   AssignmentOptions as LeaseAssignmentOptions,
@@ -32,8 +34,15 @@ export function startAssignment(
     if (version === 0) return [];
     if (cached?.version !== version) {
       const stored = await store.get(version);
-      const partitions = compileStored(stored).changeLog.partitions;
-      cached = { version, units: Array.from({ length: partitions }, (_, partition) => applyUnit(partition)) };
+      const pipeline = compileStored(stored);
+      const partitions = pipeline.changeLog.partitions;
+      cached = {
+        version,
+        units: [
+          ...Array.from({ length: partitions }, (_, partition) => applyUnit(partition)),
+          ...captureUnits(pipeline).keys(),
+        ],
+      };
     }
     return cached.units;
   };

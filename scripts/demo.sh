@@ -66,7 +66,7 @@ ferry list-jobs
 step "ferry describe-job emp"
 ferry describe-job emp | head -n 25
 
-step "Worker (applies the change log to MariaDB)"
+step "Worker (captures Redis' replication stream, applies the change log to MariaDB)"
 FERRY_DEMO_DB_PASSWORD="" node bin/ferry.js worker --redis "$redis_url" --id demo-worker --threads 2 \
   2>.services/demo-worker.log &
 worker_pid=$!

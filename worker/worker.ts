@@ -18,6 +18,7 @@ import { SecretStore } from '../common/secret-store.js';
 import { SecretResolver } from '../common/secrets/index.js';
 import { StatusRecorder } from '../common/status/index.js';
 import { activateConfig } from './active-config.js';
+import { CaptureTask } from './capture/capture-task.js';
 import type { ActiveConfig } from './active-config.js';
 import { PartitionApplier } from './apply/partition-applier.js';
 import type { BatchSummary, ConnectionHealth } from './apply/partition-applier.js';
@@ -66,6 +67,7 @@ export class FerryWorker {
   readonly #status: StatusRecorder;
   readonly #secretStore: SecretStore;
   readonly #appliers = new Map<string, PartitionApplier>();
+  readonly #captures = new Map<string, CaptureTask>();
   readonly #sources = new Map<string, Promise<ResolvedRedisSource>>();
   readonly #targets = new Map<string, Promise<ResolvedMysqlConnection>>();
   readonly #health = new Map<string, { ok: boolean; message: string; at: number }>();
@@ -117,11 +119,11 @@ export class FerryWorker {
       onAcquired: (unit, epoch) => this.#onAcquired(unit, epoch),
       onLost: (unit, epoch, reason) => {
         this.#logger.warn({ unit, epoch, reason }, 'lease lost; stopping its work');
-        void this.#stopApplier(unit);
+        void this.#stopWork(unit);
       },
       onHandover: (unit, epoch, to) => {
         this.#logger.info({ unit, epoch, to }, 'handing over');
-        void this.#stopApplier(unit).then(() => this.#keeper.release(unit));
+        void this.#stopWork(unit).then(() => this.#keeper.release(unit));
       },
       logger: this.#logger,
     });
@@ -170,7 +172,9 @@ export class FerryWorker {
   async #stop(clean: boolean): Promise<void> {
     clearInterval(this.#pollTimer);
     await this.#polling;
-    await Promise.all([...this.#appliers.keys()].map((unit) => this.#stopApplier(unit)));
+    await Promise.all(
+      [...this.#appliers.keys(), ...this.#captures.keys()].map((unit) => this.#stopWork(unit)),
+    );
     await this.#keeper.stop({ release: clean });
     await this.#registry.stop({ deregister: clean });
     await this.#pool.close();
@@ -187,8 +191,13 @@ export class FerryWorker {
   }
 
   #onAcquired(unit: string, epoch: number): void {
-    if (unitKind(unit) !== 'apply') {
-      this.#logger.warn({ unit }, 'this worker does not run capture yet; releasing the lease');
+    const kind = unitKind(unit);
+    if (kind === 'capture') {
+      this.#startCapture(unit, epoch);
+      return;
+    }
+    if (kind !== 'apply') {
+      this.#logger.warn({ unit }, 'this worker does not run this kind of work; releasing the lease');
       void this.#keeper.release(unit);
       return;
     }
@@ -220,6 +229,37 @@ export class FerryWorker {
     });
     this.#appliers.set(unit, applier);
     applier.start();
+  }
+
+  /** Captures the source master of a capture unit while the lease is held (see worker/capture). */
+  #startCapture(unit: string, epoch: number): void {
+    const existing = this.#captures.get(unit);
+    if (existing && !existing.stopped) return;
+    this.#logger.info({ unit, epoch }, 'lease acquired; capturing');
+    const task = new CaptureTask({
+      unit,
+      workerId: this.id,
+      keys: this.keys,
+      connect: () => this.#connect('ferry-capture'),
+      config: () => this.#config,
+      source: (name, config) => this.#source(name, config),
+      logger: this.#logger,
+      onExit: (ended) => {
+        if (this.#captures.get(unit) !== ended) return;
+        this.#captures.delete(unit);
+      },
+    });
+    this.#captures.set(unit, task);
+    task.start();
+  }
+
+  async #stopWork(unit: string): Promise<void> {
+    const capture = this.#captures.get(unit);
+    if (capture) {
+      await capture.stop();
+      if (this.#captures.get(unit) === capture) this.#captures.delete(unit);
+    }
+    await this.#stopApplier(unit);
   }
 
   async #stopApplier(unit: string): Promise<void> {

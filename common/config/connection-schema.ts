@@ -215,6 +215,7 @@ const sourceFields = {
   username: string(),
   password: string({ allowEmpty: true, sensitive: true }),
   tls,
+  capture: oneOf(['replication', 'external']),
 };
 
 const sourceObject = object(
@@ -241,6 +242,7 @@ export function source(name: string): Decoder<SourceConfig> {
         username: value.username ?? value.user,
         password: value.password,
         tls: value.tls || undefined,
+        capture: value.capture ?? 'replication',
       })
     );
   };

@@ -26,6 +26,7 @@ export type {
   RelationalConnectionType,
   RedisConnection,
   SourceConfig,
+  CaptureMode,
   TlsOptions,
   DriverArgument,
   ApplierOptions,

@@ -107,7 +107,17 @@ export interface SourceConfig {
   password?: string;
   /** TLS; absent means plain TCP (`tls`). */
   tls?: TlsOptions;
+  /**
+   * Who appends this source's changes to the change log (`capture`). `replication`: Ferry reads the source
+   * master's replication stream (a capture lease per master). `external`: something else appends the change
+   * events (an application library, a benchmark, a test); Ferry captures nothing from this source.
+   * @default 'replication'
+   */
+  capture: CaptureMode;
 }
+
+/** How a source's changes reach the change log (`sources.<name>.capture`). */
+export type CaptureMode = 'replication' | 'external';
 
 /** What to do with a record the target rejects for good (constraint, conversion...). */
 export type ErrorHandling = 'dlq' | 'ignore';

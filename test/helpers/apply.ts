@@ -72,6 +72,8 @@ export async function setupApply(t: Teardown, name: string, options: ApplySetupO
     '    type: redis',
     `    host: ${new URL(TEST_REDIS_URL).hostname}`,
     `    port: ${new URL(TEST_REDIS_URL).port || 6379}`,
+    // The tests append their own change events (capture never reads the shared Redis's stream).
+    '    capture: external',
     'change_log:',
     `  partitions: ${partitions}`,
     options.extraConfig ?? '',

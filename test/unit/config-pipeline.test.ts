@@ -56,7 +56,7 @@ t.test('the DESIGN.md example compiles to the documented model', (t) => {
   );
   t.strictSame(
     [...pipeline.sources.values()],
-    [{ name: 'app', type: 'redis', host: '127.0.0.1', port: 6379, db: 0 }],
+    [{ name: 'app', type: 'redis', host: '127.0.0.1', port: 6379, db: 0, capture: 'replication' }],
   );
   t.strictSame(pipeline.applier, { ...ApplierDefaults });
   t.strictSame(pipeline.changeLog, { partitions: 16, maxLength: 1_000_000 });

@@ -343,6 +343,18 @@ const configCases: InvalidCase[] = [
     ],
   },
   {
+    name: 'source with an unknown capture mode',
+    config: yaml`
+      connections:
+        target: {type: mysql, host: db}
+      sources:
+        app: {type: redis, capture: replica}
+    `,
+    problems: [
+      at(C, 4, 31, 'sources.app.capture', 'must be one of replication, external (got "replica")'),
+    ],
+  },
+  {
     name: 'malformed secret references',
     config: yaml`
       connections:

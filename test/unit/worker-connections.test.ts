@@ -192,6 +192,7 @@ t.test('a redis source and a redis connection', async (t) => {
     username: 'capture',
     password: '${TARGET_PW}',
     tls: { ca: 'tls/ca.pem', rejectUnauthorized: true },
+    capture: 'replication',
   };
   t.same(await resolveRedisSource(source, resolver({ REDIS_PORT: '6380' }), readFile), {
     host: 'db.internal',
@@ -203,7 +204,7 @@ t.test('a redis source and a redis connection', async (t) => {
   });
   t.same(
     await resolveRedisSource(
-      { name: 'plain', type: 'redis', host: '127.0.0.1', port: 6379, db: 0 },
+      { name: 'plain', type: 'redis', host: '127.0.0.1', port: 6379, db: 0, capture: 'replication' },
       resolver(),
       readFile,
     ),
