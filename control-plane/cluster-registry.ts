@@ -133,6 +133,20 @@ export class ClusterRegistry {
     return readConnectionStates(this.#redis, this.#keys, logger ? { logger } : {});
   }
 
+  /** The capture status hashes of `sources` (empty maps for sources no worker has reported yet), in one pipeline. */
+  async captureStates(sources: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    const states = new Map<string, Record<string, string>>();
+    if (sources.length === 0) return states;
+    const pipeline = this.#redis.pipeline();
+    for (const source of sources) pipeline.hgetall(this.#keys.status.capture(source));
+    const results = (await pipeline.exec()) ?? [];
+    sources.forEach((source, index) => {
+      const [error, fields] = results[index] ?? [null, {}];
+      states.set(source, error ? {} : ((fields ?? {}) as Record<string, string>));
+    });
+    return states;
+  }
+
   /** Entries waiting in the pipeline's change log (of `partitions` partitions) and the oldest one's age. */
   changeLogBacklog(partitions: number): Promise<ChangeLogBacklog> {
     return readChangeLogBacklog(this.#redis, this.#keys, partitions);

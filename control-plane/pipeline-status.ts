@@ -16,6 +16,8 @@ import type { ConnectionStatus } from '../clients/generated/ferry/v1/ConnectionS
 import { JobKind } from '../clients/generated/ferry/v1/JobKind.js';
 import type { JobStatus } from '../clients/generated/ferry/v1/JobStatus.js';
 import type { PipelineStatus } from '../clients/generated/ferry/v1/PipelineStatus.js';
+import type { CaptureStatus } from '../clients/generated/ferry/v1/CaptureStatus.js';
+import { captureUnits } from '../common/capture-sources.js';
 import type { ClusterRegistry } from './cluster-registry.js';
 import type { StoredVersion } from './config-store.js';
 import { toConfigVersion, toTimestamp } from './wire.js';
@@ -43,18 +45,21 @@ export async function readPipelineStatus(
   if (!deployed) {
     const workers = await registry.listWorkers(now);
     const engineState = 'ENGINE_STATE_NOT_DEPLOYED';
-    return { config: null, engineState, jobs: [], workers, connections: [], observedAt };
+    return { config: null, engineState, jobs: [], workers, connections: [], observedAt, captures: [] };
   }
   const { stored, pipeline } = deployed;
   const jobs = [...pipeline.jobs.values()];
   const jobNames = jobs.map((job) => job.name);
   const writesBehind = jobs.some((job) => job.kind === 'write-behind');
-  const [workers, engineState, jobStatuses, connectionStates, backlog] = await Promise.all([
+  // Capture reports under the first source of each link (sources naming the same master share one).
+  const links = [...captureUnits(pipeline).values()];
+  const [workers, engineState, jobStatuses, connectionStates, backlog, captureStates] = await Promise.all([
     registry.listWorkers(now),
     registry.engineState(),
     registry.jobStatuses(jobNames, logger),
     registry.connectionStates(logger),
     writesBehind ? registry.changeLogBacklog(pipeline.changeLog.partitions) : NO_BACKLOG,
+    registry.captureStates(links.map((sources) => sources[0] ?? '')),
   ]);
   return {
     config: toConfigVersion(stored),
@@ -65,6 +70,30 @@ export async function readPipelineStatus(
       toConnectionStatus(name, type, connectionStates.get(name)),
     ),
     observedAt,
+    captures: links.map((sources) => toCaptureStatus(sources, captureStates.get(sources[0] ?? '') ?? {})),
+  };
+}
+
+/** A capture link's status from its status hash (see worker/capture/capture-task.ts). */
+export function toCaptureStatus(sources: readonly string[], fields: Record<string, string>): CaptureStatus {
+  const count = (value: string | undefined): number => {
+    const parsed = Number(value ?? 0);
+    return Number.isSafeInteger(parsed) && parsed >= 0 ? parsed : 0;
+  };
+  const updatedAt = count(fields['updatedAt']);
+  return {
+    sources: sources.join(','),
+    state: fields['state'] ?? 'not started',
+    replid: fields['replid'] ?? '',
+    offset: count(fields['offset']),
+    syncMode: fields['syncMode'] ?? '',
+    snapshotKeys: count(fields['snapshotKeys']),
+    snapshotDone: fields['snapshotDone'] === '1',
+    databaseEvents: count(fields['databaseEvents']),
+    lastWarning: fields['lastWarning'] ?? '',
+    lastError: fields['lastError'] ?? '',
+    workerId: fields['workerId'] ?? '',
+    updatedAt: updatedAt > 0 ? (toTimestamp(updatedAt) as CaptureStatus['updatedAt']) : null,
   };
 }
 

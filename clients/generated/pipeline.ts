@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { BatchTimingsInput as _ferry_v1_BatchTimingsInput, BatchTimings as _ferry_v1_BatchTimings } from './ferry/v1/BatchTimings.js';
+import type { CaptureStatusInput as _ferry_v1_CaptureStatusInput, CaptureStatus as _ferry_v1_CaptureStatus } from './ferry/v1/CaptureStatus.js';
 import type { ClusterServiceClient as _ferry_v1_ClusterServiceClient, ClusterServiceDefinition as _ferry_v1_ClusterServiceDefinition } from './ferry/v1/ClusterService.js';
 import type { ConfigVersionInput as _ferry_v1_ConfigVersionInput, ConfigVersion as _ferry_v1_ConfigVersion } from './ferry/v1/ConfigVersion.js';
 import type { ConnectionStatusInput as _ferry_v1_ConnectionStatusInput, ConnectionStatus as _ferry_v1_ConnectionStatus } from './ferry/v1/ConnectionStatus.js';
@@ -52,6 +53,7 @@ export interface ProtoGrpcType {
   ferry: {
     v1: {
       BatchTimings: MessageTypeDefinition<_ferry_v1_BatchTimingsInput, _ferry_v1_BatchTimings>
+      CaptureStatus: MessageTypeDefinition<_ferry_v1_CaptureStatusInput, _ferry_v1_CaptureStatus>
       ClusterService: SubtypeConstructor<typeof grpc.Client, _ferry_v1_ClusterServiceClient> & { service: _ferry_v1_ClusterServiceDefinition }
       ConfigVersion: MessageTypeDefinition<_ferry_v1_ConfigVersionInput, _ferry_v1_ConfigVersion>
       ConnectionStatus: MessageTypeDefinition<_ferry_v1_ConnectionStatusInput, _ferry_v1_ConnectionStatus>

@@ -265,4 +265,31 @@ t.test('capture from the replication stream: snapshot, live writes, resume', asy
   t.equal(resumed['syncMode'], 'continue', 'resumed with PSYNC +CONTINUE: no full resync');
   t.equal(resumed['snapshotKeys'], '21', 'no new snapshot');
   t.equal(resumed['lastError'] ?? '', '', 'no error recorded');
+
+  // GetStatus shows the capture link as the worker reported it.
+  const reported = await cp.client().getStatus();
+  t.same(
+    reported.captures.map(({ updatedAt, replid, offset, ...capture }) => ({
+      ...capture,
+      replid: replid === resumed['replid'],
+      offset: offset === Number(resumed['offset']),
+      updated: updatedAt !== null,
+    })),
+    [
+      {
+        sources: 'app',
+        state: 'streaming',
+        syncMode: 'continue',
+        snapshotKeys: 21,
+        snapshotDone: true,
+        databaseEvents: 0,
+        lastWarning: '',
+        lastError: '',
+        workerId: 'capture-2',
+        replid: true,
+        offset: true,
+        updated: true,
+      },
+    ],
+  );
 });

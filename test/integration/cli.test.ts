@@ -165,6 +165,9 @@ t.test('scaffold, validate, deploy, read back, history and status', async (t) =>
         'NAME    TYPE   REACHABLE  CHECKED  LAST ERROR\n' +
         'target  mysql  no         -        not checked yet: no worker has used this connection\n' +
         'app     redis  no         -        not checked yet: no worker has used this connection\n\n' +
+        'Capture\n' +
+        'SOURCES  STATE        SYNC  OFFSET  SNAPSHOT  WORKER  UPDATED  LAST ERROR / WARNING\n' +
+        'app      not started  -          0  -         -       -        -\n\n' +
         'Jobs\n' +
         'JOB      KIND          PROCESSED  INSERTED  UPDATED  DELETED  FILTERED  REJECTED  PENDING  LAG  LAST BATCH\n' +
         'example  write-behind          0         0        0        0         0         0        0  0ms  -\n$',

@@ -493,11 +493,24 @@ t.test('ferry status shows the jobs and connections; ferry start and stop take n
     workerId: 'w',
   });
 
+  await redis.hset(keys.status.capture('app'), {
+    state: 'streaming',
+    replid: 'b'.repeat(40),
+    offset: '123456',
+    syncMode: 'continue',
+    snapshotKeys: '21',
+    snapshotDone: '1',
+    databaseEvents: '1',
+    lastWarning: 'FLUSHDB in db 0: the targets are left alone',
+    workerId: 'w',
+    updatedAt: String(now - 5 * 60_000),
+  });
+
   const status = await runFerry(['status', ...server]);
   t.equal(status.code, 0);
   t.equal(status.stderr, '');
   const sections = status.stdout.split('\n\n');
-  t.equal(sections.length, 4, 'header, workers, connections, jobs');
+  t.equal(sections.length, 5, 'header, workers, connections, capture, jobs');
   t.equal(
     sections[2],
     [
@@ -510,6 +523,14 @@ t.test('ferry status shows the jobs and connections; ferry start and stop take n
   );
   t.equal(
     sections[3],
+    [
+      'Capture',
+      'SOURCES  STATE      SYNC      OFFSET  SNAPSHOT       WORKER  UPDATED  LAST ERROR / WARNING',
+      'app      streaming  continue  123456  done, 21 keys  w       5m ago   FLUSHDB in db 0: the targets are left alone',
+    ].join('\n'),
+  );
+  t.equal(
+    sections[4],
     [
       'Jobs',
       'JOB   KIND          PROCESSED  INSERTED  UPDATED  DELETED  FILTERED  REJECTED  PENDING  LAG  LAST BATCH',

@@ -84,6 +84,28 @@ export function printStatus(out: Output, current: PipelineStatus, now = Date.now
       ]),
     );
   }
+  if (current.captures.length > 0) {
+    out.line();
+    out.line('Capture');
+    out.table(
+      ['sources', 'state', 'sync', 'offset', 'snapshot', 'worker', 'updated', 'last error / warning'],
+      current.captures.map((capture) => [
+        capture.sources,
+        capture.state,
+        capture.syncMode,
+        capture.offset,
+        capture.snapshotDone
+          ? `done, ${plural(capture.snapshotKeys, 'key')}`
+          : capture.snapshotKeys > 0
+            ? `running, ${plural(capture.snapshotKeys, 'key')} so far`
+            : null,
+        capture.workerId,
+        capture.updatedAt ? formatAgo(capture.updatedAt, now) : null,
+        capture.lastError || capture.lastWarning,
+      ]),
+      { alignRight: [3] },
+    );
+  }
   if (current.jobs.length > 0) {
     out.line();
     out.line('Jobs');

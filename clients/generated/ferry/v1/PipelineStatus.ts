@@ -6,6 +6,7 @@ import type { JobStatusInput as _ferry_v1_JobStatusInput, JobStatus as _ferry_v1
 import type { WorkerInfoInput as _ferry_v1_WorkerInfoInput, WorkerInfo as _ferry_v1_WorkerInfo } from '../../ferry/v1/WorkerInfo.js';
 import type { ConnectionStatusInput as _ferry_v1_ConnectionStatusInput, ConnectionStatus as _ferry_v1_ConnectionStatus } from '../../ferry/v1/ConnectionStatus.js';
 import type { TimestampInput as _google_protobuf_TimestampInput, Timestamp as _google_protobuf_Timestamp } from '../../google/protobuf/Timestamp.js';
+import type { CaptureStatusInput as _ferry_v1_CaptureStatusInput, CaptureStatus as _ferry_v1_CaptureStatus } from '../../ferry/v1/CaptureStatus.js';
 
 export interface PipelineStatusInput {
   /**
@@ -20,6 +21,10 @@ export interface PipelineStatusInput {
   'workers'?: (_ferry_v1_WorkerInfoInput)[];
   'connections'?: (_ferry_v1_ConnectionStatusInput)[];
   'observedAt'?: (_google_protobuf_TimestampInput | null);
+  /**
+   * One per source master Ferry captures from the replication stream (capture: replication), in config order.
+   */
+  'captures'?: (_ferry_v1_CaptureStatusInput)[];
 }
 
 export interface PipelineStatus {
@@ -35,4 +40,8 @@ export interface PipelineStatus {
   'workers': (_ferry_v1_WorkerInfo)[];
   'connections': (_ferry_v1_ConnectionStatus)[];
   'observedAt': (_google_protobuf_Timestamp | null);
+  /**
+   * One per source master Ferry captures from the replication stream (capture: replication), in config order.
+   */
+  'captures': (_ferry_v1_CaptureStatus)[];
 }
