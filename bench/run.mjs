@@ -7,6 +7,10 @@ const BENCHMARKS = {
     summary: 'N keys through the pipeline into MariaDB vs. a raw mysql2 upsert; latency; worker RSS',
     load: () => import('./write-behind.mjs'),
   },
+  capture: {
+    summary: 'application HSET throughput with replication capture attached vs. without; latency; worker RSS',
+    load: () => import('./capture.mjs'),
+  },
 };
 
 function printList(stream) {
