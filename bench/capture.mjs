@@ -7,14 +7,11 @@
 // prefix in the state Redis and database, removed at the end even when it fails or is interrupted.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
-import { clearInterval, setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,11 +22,26 @@ import { ChangeLog } from '../dist/common/change-log/index.js';
 import { ApplierDefaults, ChangeLogDefaults } from '../dist/common/config/index.js';
 import { silentLogger } from '../dist/common/logger.js';
 import { startControlPlane } from '../dist/control-plane/server.js';
+import {
+  DB_PASSWORD_ENV,
+  PACKAGE_ROOT,
+  WORKER_ID,
+  deleteKeys,
+  integer,
+  mib,
+  parseMysql,
+  percentile,
+  processCpuMs,
+  runCleanup,
+  seconds,
+  shownRedisUrl,
+  startWorker,
+  waitFor,
+  watchInterruption,
+  watchProcess,
+} from './common.mjs';
 
-const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FERRY_BIN = fileURLToPath(new URL('../bin/ferry.js', import.meta.url));
 const LOAD_SCRIPT = fileURLToPath(new URL('./capture-load.mjs', import.meta.url));
-const WORKER_ID = 'bench-worker';
 /** The source's name in config.yaml, also the last part of its capture status key. */
 const SOURCE = 'app';
 /** First key id of each phase: distinct ranges, the same number of digits, so the same command sizes. */
@@ -39,7 +51,6 @@ const WARMUP_SECONDS = 2;
 const POLL_MS = 100;
 /** A phase that makes no progress for this long has failed. */
 const STALL_MS = 60_000;
-const DB_PASSWORD_ENV = 'FERRY_BENCH_DB_PASSWORD';
 const COLUMNS = ['emp_id', 'first_name', 'last_name', 'country', 'salary', 'written_ms'];
 
 export const usage = `usage: npm run bench -- capture [options]
@@ -130,60 +141,7 @@ function parseSettings(argv) {
   };
 }
 
-function integer(text, name, min, max = Number.MAX_SAFE_INTEGER) {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new Error(
-      `${name} must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}`,
-    );
-  }
-  return value;
-}
-
-function parseMysql(text) {
-  const match = /^(?:([^:@]+)(?::([^@]*))?@)?([^:@]+):(\d+)$/.exec(text);
-  if (!match) throw new Error(`--mysql must be [USER[:PASSWORD]@]HOST:PORT (got ${JSON.stringify(text)})`);
-  const [, user = 'root', password = '', host = '', port = ''] = match;
-  return { user, password, host, port: integer(port, '--mysql port', 1, 65535) };
-}
-
-function shownRedisUrl(text) {
-  const url = new URL(text);
-  if (url.password) url.password = '***';
-  return url.toString();
-}
-
 // --- interruption: Ctrl-C stops the run at the next check and still cleans up
-
-function watchInterruption() {
-  const state = { signal: undefined, workerExit: undefined, expectWorkerExit: false, sourceExit: undefined };
-  const onSignal = (signal) => {
-    if (state.signal) process.exit(130); // a second Ctrl-C: leave at once
-    state.signal = signal;
-    process.stderr.write(`\n${signal}: stopping and cleaning up (again to leave at once)\n`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    state,
-    /** Throws when the run was interrupted, or the worker or the source died; called in every loop. */
-    check() {
-      if (state.signal) throw new Error(`interrupted by ${state.signal}`);
-      if (state.sourceExit)
-        throw new Error(`the source redis-server exited unexpectedly (${state.sourceExit})`);
-      if (state.workerExit && !state.expectWorkerExit) {
-        const { code, signal } = state.workerExit;
-        throw new Error(
-          `the worker exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`,
-        );
-      }
-    },
-    dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
 
 // --- the run
 
@@ -389,16 +347,6 @@ async function benchmark(settings, interruption) {
   }
 }
 
-async function runCleanup(cleanup) {
-  for (const [what, step] of cleanup.reverse()) {
-    try {
-      await step();
-    } catch (error) {
-      process.stderr.write(`cleanup: could not ${what}: ${error.message}\n`);
-    }
-  }
-}
-
 // --- configuration
 
 function configYaml(settings, database, source) {
@@ -472,13 +420,19 @@ async function startRedisServer(binary, state) {
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   let stopping = false;
+  let exit;
+  const died = (how) => {
+    if (stopping) return;
+    exit = how;
+    state.failure = `the source redis-server exited unexpectedly (${how})`;
+  };
   const exited = new Promise((resolve) => {
     child.once('exit', (code, signal) => {
-      if (!stopping) state.sourceExit = signal ? `signal ${signal}` : `exit code ${code}`;
+      died(signal ? `signal ${signal}` : `exit code ${code}`);
       resolve();
     });
     child.once('error', (error) => {
-      if (!stopping) state.sourceExit = `spawn error: ${error.message}`;
+      died(`spawn error: ${error.message}`);
       resolve();
     });
   });
@@ -491,7 +445,7 @@ async function startRedisServer(binary, state) {
   try {
     const deadline = performance.now() + 10_000;
     for (;;) {
-      if (state.sourceExit) throw new Error(`redis-server did not start (${state.sourceExit}): ${output}`);
+      if (exit) throw new Error(`redis-server did not start (${exit}): ${output}`);
       const probe = new Redis({ host, port, lazyConnect: true, retryStrategy: () => null });
       probe.on('error', () => undefined);
       try {
@@ -563,98 +517,6 @@ async function runLoad(source, first, secs, settings, rate, check) {
 
 // --- worker process and its memory
 
-function startWorker(settings, prefix, state) {
-  const args = [
-    FERRY_BIN,
-    'worker',
-    '--redis',
-    settings.redisUrl,
-    '--key-prefix',
-    prefix,
-    '--id',
-    WORKER_ID,
-    '--threads',
-    String(settings.threads),
-  ];
-  const child = spawn(process.execPath, args, {
-    cwd: PACKAGE_ROOT,
-    env: {
-      ...process.env,
-      FERRY_LOG_LEVEL: process.env['FERRY_LOG_LEVEL'] ?? 'warn',
-      [DB_PASSWORD_ENV]: settings.mysql.password,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      state.workerExit = { code, signal };
-      resolve();
-    });
-    child.once('error', (error) => {
-      state.workerExit = { code: `spawn error: ${error.message}`, signal: null };
-      resolve();
-    });
-  });
-  createInterface({ input: child.stderr }).on('line', (line) => process.stderr.write(`[worker] ${line}\n`));
-  return {
-    child,
-    async stop() {
-      state.expectWorkerExit = true;
-      if (child.exitCode !== null || child.signalCode !== null || state.workerExit) return;
-      child.kill('SIGTERM');
-      const timeout = sleep(20_000, 'timeout', { ref: false });
-      if ((await Promise.race([exited, timeout])) === 'timeout') {
-        process.stderr.write('the worker did not stop within 20 s of SIGTERM; killing it\n');
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
-  };
-}
-
-/** Samples the process's resident set every 200 ms from /proc (Linux; 0 elsewhere); CPU time on demand. */
-function watchProcess(pid) {
-  let peakKb = 0;
-  let lastKb = 0;
-  let hwmKb = 0;
-  let stopped;
-  const read = () => {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      lastKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      hwmKb = Math.max(hwmKb, Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0));
-      peakKb = Math.max(peakKb, lastKb);
-    } catch {
-      // the process has gone, or this is not Linux
-    }
-  };
-  read();
-  const timer = setInterval(read, 200);
-  return {
-    currentKb: () => lastKb,
-    cpuMs: () => processCpuMs(pid),
-    stop() {
-      if (!stopped) {
-        read();
-        clearInterval(timer);
-        stopped = { peakKb: Math.max(peakKb, hwmKb), hwmKb };
-      }
-      return stopped;
-    },
-  };
-}
-
-/** User + system CPU time of a process, all threads (/proc/<pid>/stat counts USER_HZ, 100/s; 0 elsewhere). */
-function processCpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
-
 function cores(cpuMs, elapsedMs) {
   return (cpuMs / elapsedMs).toFixed(2);
 }
@@ -713,39 +575,4 @@ async function latency(admin, first, count) {
   };
 }
 
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 // --- helpers
-
-/** Deletes every key under `prefix` (SCAN + UNLINK). */
-async function deleteKeys(redis, prefix) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
-
-async function waitFor(what, timeoutMs, everyMs, check, condition) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    check();
-    if (await condition()) return;
-    if (performance.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-function seconds(value) {
-  return value.toFixed(2);
-}
-
-function mib(kb) {
-  return (kb / 1024).toFixed(1);
-}

@@ -4,15 +4,10 @@
 //
 // It runs against real services and leaves nothing behind: its own key prefix and database, removed at the
 // end even when it fails or is interrupted.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
-import { clearInterval, setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
@@ -21,18 +16,29 @@ import { ChangeLog } from '../dist/common/change-log/index.js';
 import { ApplierDefaults, ChangeLogDefaults } from '../dist/common/config/index.js';
 import { silentLogger } from '../dist/common/logger.js';
 import { startControlPlane } from '../dist/control-plane/server.js';
+import {
+  DB_PASSWORD_ENV,
+  WORKER_ID,
+  deleteKeys,
+  integer,
+  mib,
+  parseMysql,
+  percentile,
+  runCleanup,
+  seconds,
+  shownRedisUrl,
+  startWorker,
+  waitFor,
+  watchInterruption,
+  watchProcess,
+} from './common.mjs';
 
-const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FERRY_BIN = fileURLToPath(new URL('../bin/ferry.js', import.meta.url));
-const WORKER_ID = 'bench-worker';
 /** Keys written to Redis per round trip while loading (one pipeline, then one change-log append). */
 const LOAD_CHUNK = 5000;
 /** How often the drain loops look at the change log. */
 const POLL_MS = 50;
 /** A phase that makes no progress for this long has failed. */
 const STALL_MS = 60_000;
-/** Password of the target, handed to the worker through its environment, never stored in the config. */
-const DB_PASSWORD_ENV = 'FERRY_BENCH_DB_PASSWORD';
 const REDIS_PASSWORD_ENV = 'FERRY_BENCH_REDIS_PASSWORD';
 const COLUMNS = ['emp_id', 'first_name', 'last_name', 'country', 'salary'];
 const COUNTRIES = ['DE', 'FR', 'GB', 'IT', 'ES', 'NL', 'PL', 'SE'];
@@ -130,59 +136,7 @@ function parseSettings(argv) {
   return settings;
 }
 
-function integer(text, name, min, max = Number.MAX_SAFE_INTEGER) {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new Error(
-      `${name} must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}`,
-    );
-  }
-  return value;
-}
-
-function parseMysql(text) {
-  const match = /^(?:([^:@]+)(?::([^@]*))?@)?([^:@]+):(\d+)$/.exec(text);
-  if (!match) throw new Error(`--mysql must be [USER[:PASSWORD]@]HOST:PORT (got ${JSON.stringify(text)})`);
-  const [, user = 'root', password = '', host = '', port = ''] = match;
-  return { user, password, host, port: integer(port, '--mysql port', 1, 65535) };
-}
-
-/** The Redis URL without its password, for printing. */
-function shownRedisUrl(text) {
-  const url = new URL(text);
-  if (url.password) url.password = '***';
-  return url.toString();
-}
-
 // --- interruption: Ctrl-C stops the run at the next check and still cleans up
-
-function watchInterruption() {
-  const state = { signal: undefined, workerExit: undefined, expectWorkerExit: false };
-  const onSignal = (signal) => {
-    if (state.signal) process.exit(130); // a second Ctrl-C: leave at once
-    state.signal = signal;
-    process.stderr.write(`\n${signal}: stopping and cleaning up (again to leave at once)\n`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    state,
-    /** Throws when the run was interrupted or the worker died; called at every step of every loop. */
-    check() {
-      if (state.signal) throw new Error(`interrupted by ${state.signal}`);
-      if (state.workerExit && !state.expectWorkerExit) {
-        const { code, signal } = state.workerExit;
-        throw new Error(
-          `the worker exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`,
-        );
-      }
-    },
-    dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
 
 // --- the run
 
@@ -284,7 +238,9 @@ async function benchmark(settings, interruption) {
     );
 
     // 3. The worker, as a child process so that its memory can be measured.
-    const worker = startWorker(settings, prefix, interruption.state);
+    const worker = startWorker(settings, prefix, interruption.state, {
+      [REDIS_PASSWORD_ENV]: settings.redis.password,
+    });
     cleanup.push(['stop the worker', () => worker.stop(interruption.state)]);
     const rss = watchProcess(worker.child.pid);
     cleanup.push(['stop the RSS sampler', () => rss.stop()]);
@@ -338,16 +294,6 @@ async function benchmark(settings, interruption) {
     out(`ratio=${(pipelineRate / rawRate).toFixed(2)}`);
   } finally {
     await runCleanup(cleanup);
-  }
-}
-
-async function runCleanup(cleanup) {
-  for (const [what, step] of cleanup.reverse()) {
-    try {
-      await step();
-    } catch (error) {
-      process.stderr.write(`cleanup: could not ${what}: ${error.message}\n`);
-    }
   }
 }
 
@@ -474,100 +420,6 @@ async function rawBaseline(mysqlOptions, database, keys, batchSize, check) {
 }
 
 // --- worker process and its memory
-
-function startWorker(settings, prefix, state) {
-  const args = [
-    FERRY_BIN,
-    'worker',
-    '--redis',
-    settings.redisUrl,
-    '--key-prefix',
-    prefix,
-    '--id',
-    WORKER_ID,
-    '--threads',
-    String(settings.threads),
-  ];
-  const child = spawn(process.execPath, args, {
-    cwd: PACKAGE_ROOT,
-    env: {
-      ...process.env,
-      FERRY_LOG_LEVEL: process.env['FERRY_LOG_LEVEL'] ?? 'warn',
-      [DB_PASSWORD_ENV]: settings.mysql.password,
-      [REDIS_PASSWORD_ENV]: settings.redis.password,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      state.workerExit = { code, signal };
-      resolve();
-    });
-    child.once('error', (error) => {
-      state.workerExit = { code: `spawn error: ${error.message}`, signal: null };
-      resolve();
-    });
-  });
-  createInterface({ input: child.stderr }).on('line', (line) => process.stderr.write(`[worker] ${line}\n`));
-  return {
-    child,
-    async stop() {
-      state.expectWorkerExit = true;
-      if (child.exitCode !== null || child.signalCode !== null || state.workerExit) return;
-      child.kill('SIGTERM');
-      const timeout = sleep(20_000, 'timeout', { ref: false });
-      if ((await Promise.race([exited, timeout])) === 'timeout') {
-        process.stderr.write('the worker did not stop within 20 s of SIGTERM; killing it\n');
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
-  };
-}
-
-/**
- * Samples the process's resident set every 200 ms from /proc (Linux; 0 elsewhere), and reads its CPU time on
- * demand (user + system, all threads; /proc/<pid>/stat counts in USER_HZ, 100 per second on Linux).
- */
-function watchProcess(pid) {
-  let peakKb = 0;
-  let lastKb = 0;
-  let hwmKb = 0;
-  let stopped;
-  const read = () => {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      lastKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      hwmKb = Math.max(hwmKb, Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0));
-      peakKb = Math.max(peakKb, lastKb);
-    } catch {
-      // the process has gone, or this is not Linux
-    }
-  };
-  read();
-  const timer = setInterval(read, 200);
-  return {
-    currentKb: () => lastKb,
-    cpuMs() {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return (Number(fields[11]) + Number(fields[12])) * 10;
-      } catch {
-        return 0;
-      }
-    },
-    /** Stops sampling (reading a last time) and returns the sampled peak and the kernel's high-water mark. */
-    stop() {
-      if (!stopped) {
-        read();
-        clearInterval(timer);
-        stopped = { peakKb: Math.max(peakKb, hwmKb), hwmKb, sampledPeakKb: peakKb };
-      }
-      return stopped;
-    },
-  };
-}
 
 // --- throughput
 
@@ -731,12 +583,6 @@ async function latencyPhase(redis, changeLog, admin, prefix, settings, check) {
   };
 }
 
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 // --- helpers
 
 async function execPipeline(pipeline) {
@@ -745,27 +591,6 @@ async function execPipeline(pipeline) {
     if (error) throw error;
     return value;
   });
-}
-
-/** Deletes every key under `prefix` (SCAN + UNLINK). */
-async function deleteKeys(redis, prefix) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
-
-async function waitFor(what, timeoutMs, everyMs, check, condition) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    check();
-    if (await condition()) return;
-    if (performance.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }
 
 /** Writes `<phase>: <text>` to stderr at most once a second; `text` may be a function, called only then. */
@@ -782,12 +607,4 @@ function progressReporter(phase) {
 function rateText(done, total, started) {
   const elapsed = (performance.now() - started) / 1000;
   return `${done} / ${total} rows, ${Math.round(done / elapsed)} rows/s`;
-}
-
-function seconds(value) {
-  return value.toFixed(2);
-}
-
-function mib(kb) {
-  return (kb / 1024).toFixed(1);
 }
