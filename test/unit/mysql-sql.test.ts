@@ -1,7 +1,11 @@
 /** The MySQL writer's SQL, compared as exact strings, and the pure helpers around it. */
 import t from 'tap';
 import {
+  buildCloseOutSql,
   buildDeleteSql,
+  buildGroupCloseOutSql,
+  buildGroupDeleteSql,
+  buildInsertSql,
   buildUpsertSql,
   chunkRows,
   countUpsert,
@@ -92,6 +96,56 @@ t.test('deletes by one key column and by several', (t) => {
   t.throws(() => buildDeleteSql({ schema: 'app', table: 'm', keyColumns: [], rowCount: 1 }), {
     code: 'INVALID_ARGUMENT',
   });
+  t.end();
+});
+
+t.test('load strategies: plain inserts, group deletes, TYPE2 close-outs', (t) => {
+  t.equal(
+    buildInsertSql({ schema: 'app', table: 'log', columns: ['id', 'op'], rowCount: 2 }),
+    'INSERT INTO `app`.`log` (`id`,`op`) VALUES (?,?),(?,?)',
+  );
+  t.throws(() => buildInsertSql({ schema: 'app', table: 'log', columns: [], rowCount: 1 }), {
+    code: 'INVALID_ARGUMENT',
+  });
+  const group = { schema: 'app', table: 'tags', groupColumns: ['user_id'], keyColumns: ['user_id', 'tag'] };
+  t.equal(
+    buildGroupDeleteSql({ ...group, keepCount: 0 }),
+    'DELETE FROM `app`.`tags` WHERE `user_id`=?',
+    'a deleted parent: every child row goes',
+  );
+  t.equal(
+    buildGroupDeleteSql({ ...group, keepCount: 2 }),
+    'DELETE FROM `app`.`tags` WHERE `user_id`=? AND NOT ((`user_id`,`tag`) IN ((?,?),(?,?)))',
+    'the rows the parent still has are kept',
+  );
+  t.equal(
+    buildGroupDeleteSql({ ...group, keyColumns: ['line_id'], groupColumns: ['a', 'b'], keepCount: 1 }),
+    'DELETE FROM `app`.`tags` WHERE `a`=? AND `b`=? AND NOT (`line_id` IN (?))',
+  );
+  t.throws(() => buildGroupDeleteSql({ ...group, groupColumns: [], keepCount: 0 }), {
+    message: 'a group delete needs group columns',
+  });
+  const type2 = {
+    schema: 'app',
+    table: 'emp_history',
+    keyColumns: ['emp_id'],
+    activeCondition: "is_active = 'Y'",
+    closeOut: [
+      { column: 'is_active', sql: "'N'" },
+      { column: 'valid_to', sql: 'CURRENT_TIMESTAMP' },
+    ],
+  };
+  t.equal(
+    buildCloseOutSql({ ...type2, rowCount: 2 }),
+    "UPDATE `app`.`emp_history` SET `is_active`=('N'),`valid_to`=(CURRENT_TIMESTAMP) " +
+      "WHERE `emp_id` IN (?,?) AND (is_active = 'Y')",
+  );
+  t.equal(
+    buildGroupCloseOutSql({ ...type2, groupColumns: ['dept'], keepCount: 1 }),
+    "UPDATE `app`.`emp_history` SET `is_active`=('N'),`valid_to`=(CURRENT_TIMESTAMP) " +
+      "WHERE `dept`=? AND NOT (`emp_id` IN (?)) AND (is_active = 'Y')",
+  );
+  t.throws(() => buildCloseOutSql({ ...type2, closeOut: [], rowCount: 1 }), { code: 'INVALID_ARGUMENT' });
   t.end();
 });
 

@@ -28,6 +28,7 @@ export type {
   BatchResult,
   Checkpoint,
   ColumnValue,
+  LoadStrategy,
   MysqlTargetOptions,
   MysqlTargetTls,
   RejectCode,
@@ -36,5 +37,6 @@ export type {
   TableBatch,
   TableRef,
   TargetLogger,
+  Type2Options,
   WriteBatch,
 } from './types.js';

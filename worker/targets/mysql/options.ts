@@ -144,8 +144,29 @@ export function checkWriteBatch(batch: WriteBatch): void {
     ) {
       fail(`tables[${index}].table.schema`, 'a non-empty string when set', table.table.schema);
     }
-    if (!Array.isArray(table.keyColumns) || table.keyColumns.length === 0) {
-      fail(`tables[${index}].keyColumns`, 'a non-empty array of column names', table.keyColumns);
+    const strategy = table.strategy ?? 'upsert';
+    if (!['upsert', 'replace', 'append', 'type2'].includes(strategy)) {
+      fail(`tables[${index}].strategy`, 'upsert, replace, append or type2', table.strategy);
+    }
+    if (
+      !Array.isArray(table.keyColumns) ||
+      (table.keyColumns.length === 0 && strategy !== 'append') ||
+      table.keyColumns.some((column) => typeof column !== 'string' || column === '')
+    ) {
+      fail(
+        `tables[${index}].keyColumns`,
+        strategy === 'append' ? 'an array of column names' : 'a non-empty array of column names',
+        table.keyColumns,
+      );
+    }
+    if (
+      strategy === 'type2' &&
+      (typeof table.type2?.activeCondition !== 'string' ||
+        table.type2.activeCondition.trim() === '' ||
+        !Array.isArray(table.type2.closeOut) ||
+        table.type2.closeOut.length === 0)
+    ) {
+      fail(`tables[${index}].type2`, 'an activeCondition and at least one closeOut column', table.type2);
     }
     if (!Array.isArray(table.changes)) fail(`tables[${index}].changes`, 'an array', table.changes);
     table.changes.forEach((change, row) => {
@@ -154,6 +175,9 @@ export function checkWriteBatch(batch: WriteBatch): void {
         (typeof change.entryId !== 'string' || !isStreamId(change.entryId))
       ) {
         fail(`tables[${index}].changes[${row}].entryId`, 'a Redis stream id ms-seq when set', change.entryId);
+      }
+      if (change.op === 'delete-group' && Object.keys(change.values).length === 0) {
+        fail(`tables[${index}].changes[${row}].values`, 'at least one group column', change.values);
       }
       if (change.entryId !== undefined && compareStreamIds(change.entryId, batch.lastEntryId) > 0) {
         fail(

@@ -10,7 +10,7 @@ import type { CatalogEntry, TableCatalog } from './catalog.js';
 import { convertValue } from './convert.js';
 import type { SqlParam } from './convert.js';
 import { TargetSchemaError } from './errors.js';
-import type { ColumnValue, RejectedRow, RowChange, TableBatch } from './types.js';
+import type { ColumnValue, LoadStrategy, RejectedRow, RowChange, TableBatch, Type2Options } from './types.js';
 
 /** A converted row: `params` in the order of its statement's columns. */
 export interface PlannedRow {
@@ -19,6 +19,19 @@ export interface PlannedRow {
   params: SqlParam[];
   /** Estimated bytes of the row's literals, for sizing statements. */
   bytes: number;
+  /** Upserts only: the key columns' params, in key order (for REPLACE's delete and TYPE2's close-out). */
+  keyParams?: SqlParam[];
+}
+
+/** A delete-group: rows whose `columns` equal `params`, except those whose keys are in `keep`. */
+export interface PlannedGroupDelete {
+  key: string;
+  values: Record<string, ColumnValue>;
+  /** As the catalog spells them. */
+  columns: string[];
+  params: SqlParam[];
+  /** Key params of each row to keep, in key order. */
+  keep: SqlParam[][];
 }
 
 /** Upserts that write the same columns, in table order. */
@@ -34,8 +47,11 @@ export interface TablePlan {
   name: string;
   /** As the catalog spells them. */
   keyColumns: string[];
+  strategy: LoadStrategy;
+  type2?: Type2Options;
   upserts: UpsertGroup[];
   deletes: PlannedRow[];
+  groupDeletes: PlannedGroupDelete[];
   rejected: RejectedRow[];
 }
 
@@ -44,24 +60,33 @@ export function planTable(batch: TableBatch, catalog: TableCatalog): TablePlan {
   const name = `${catalog.schema}.${catalog.table}`;
   const keyEntries = batch.keyColumns.map((column) => lookup(catalog, column, 'key column'));
   const keyColumns = keyEntries.map((entry) => entry.column.name);
-  requireUniqueKey(catalog, keyColumns);
+  const strategy = batch.strategy ?? 'upsert';
+  // Only an upsert relies on the index; TYPE2 and APPEND keep several rows per key by design.
+  if (strategy === 'upsert') requireUniqueKey(catalog, keyColumns);
+  if (strategy === 'type2') {
+    for (const { column } of batch.type2?.closeOut ?? []) lookup(catalog, column, 'inactive_record_mapping');
+  }
 
   const plan: TablePlan = {
     schema: catalog.schema,
     table: catalog.table,
     name,
     keyColumns,
+    strategy,
+    ...(batch.type2 ? { type2: batch.type2 } : {}),
     upserts: [],
     deletes: [],
+    groupDeletes: [],
     rejected: [],
   };
   const groups = new Map<string, UpsertGroup>();
   for (const change of batch.changes) {
     if (change.op === 'delete') planDelete(plan, keyEntries, change);
     else if (change.op === 'upsert') planUpsert(plan, catalog, keyEntries, groups, change);
+    else if (change.op === 'delete-group') planGroupDelete(plan, catalog, keyEntries, change);
     else
       throw new InvalidArgumentError(
-        `change for key ${change.key} has op ${JSON.stringify(change.op)}; expected upsert or delete`,
+        `change for key ${change.key} has op ${JSON.stringify(change.op)}; expected upsert, delete or delete-group`,
       );
   }
   plan.upserts = [...groups.values()];
@@ -148,6 +173,42 @@ function planDelete(plan: TablePlan, keyEntries: CatalogEntry[], change: RowChan
   plan.deletes.push({ key: change.key, values: change.values, params, bytes: estimateBytes(params) });
 }
 
+function planGroupDelete(
+  plan: TablePlan,
+  catalog: TableCatalog,
+  keyEntries: CatalogEntry[],
+  change: RowChange,
+): void {
+  const columns: string[] = [];
+  const params: SqlParam[] = [];
+  for (const [column, value] of Object.entries(change.values)) {
+    const entry = lookup(catalog, column, 'group column');
+    const param = convertKey(plan, change, entry, value);
+    if (param === undefined) return;
+    columns.push(entry.column.name);
+    params.push(param);
+  }
+  const keep: SqlParam[][] = [];
+  for (const kept of change.keep ?? []) {
+    const tuple: SqlParam[] = [];
+    for (const entry of keyEntries) {
+      const converted = convertValue(
+        { ...entry.column, nullable: true, autoIncrement: false },
+        valueOf(kept, entry),
+      );
+      // A row whose key cannot convert is rejected by its own upsert; here it simply keeps nothing.
+      if (!converted.ok || converted.value === null) break;
+      tuple.push(converted.value);
+    }
+    if (tuple.length === keyEntries.length && tuple.length > 0) keep.push(tuple);
+  }
+  plan.groupDeletes.push({ key: change.key, values: change.values, columns, params, keep });
+}
+
+function valueOf(values: Record<string, ColumnValue>, entry: CatalogEntry): ColumnValue | undefined {
+  return valueFor({ key: '', op: 'upsert', values }, entry.column.name);
+}
+
 function planUpsert(
   plan: TablePlan,
   catalog: TableCatalog,
@@ -183,11 +244,13 @@ function planUpsert(
 
   const params: SqlParam[] = [];
   const keyOrdinals = new Set(keyEntries.map((entry) => entry.ordinal));
+  const keyParams = new Map<number, SqlParam>();
   for (const { entry, value } of written) {
     if (keyOrdinals.has(entry.ordinal)) {
       const param = convertKey(plan, change, entry, value);
       if (param === undefined) return;
       params.push(param);
+      keyParams.set(entry.ordinal, param);
       continue;
     }
     const converted = convertValue(entry.column, value);
@@ -216,7 +279,11 @@ function planUpsert(
     group = { columns: written.map(({ entry }) => entry.column.name), rows: [] };
     groups.set(signature, group);
   }
-  group.rows.push({ key: change.key, values: change.values, params, bytes: estimateBytes(params) });
+  const row: PlannedRow = { key: change.key, values: change.values, params, bytes: estimateBytes(params) };
+  if (plan.strategy === 'replace' || plan.strategy === 'type2') {
+    row.keyParams = keyEntries.map((entry) => keyParams.get(entry.ordinal) as SqlParam);
+  }
+  group.rows.push(row);
 }
 
 /** Rough size of the row's literals: text length, twice a binary's length (hex), a constant otherwise. */

@@ -91,13 +91,90 @@ export function buildDeleteSql(spec: DeleteSpec): string {
   if (spec.rowCount < 1 || spec.keyColumns.length === 0) {
     throw new InvalidArgumentError('a delete needs at least one row and one key column');
   }
-  const table = qualifiedName(spec.schema, spec.table);
-  if (spec.keyColumns.length === 1) {
-    const values = new Array<string>(spec.rowCount).fill('?').join(',');
-    return `DELETE FROM ${table} WHERE ${quoteIdentifier(spec.keyColumns[0] ?? '')} IN (${values})`;
+  return `DELETE FROM ${qualifiedName(spec.schema, spec.table)} WHERE ${keyCondition(spec.keyColumns, spec.rowCount)}`;
+}
+
+/** `WHERE` condition matching rows by key: `k IN (?,?)`, or `(k1,k2) IN ((?,?),(?,?))`. */
+function keyCondition(keyColumns: readonly string[], rowCount: number): string {
+  if (keyColumns.length === 1) {
+    return `${quoteIdentifier(keyColumns[0] ?? '')} IN (${new Array<string>(rowCount).fill('?').join(',')})`;
   }
-  const keys = `(${spec.keyColumns.map(quoteIdentifier).join(',')})`;
-  return `DELETE FROM ${table} WHERE ${keys} IN (${placeholderRows(spec.keyColumns.length, spec.rowCount)})`;
+  const keys = `(${keyColumns.map(quoteIdentifier).join(',')})`;
+  return `${keys} IN (${placeholderRows(keyColumns.length, rowCount)})`;
+}
+
+/** Plain multi-row INSERT (APPEND, and the insert half of REPLACE and TYPE2). */
+export function buildInsertSql(spec: Omit<UpsertSpec, 'keyColumns'>): string {
+  if (spec.rowCount < 1 || spec.columns.length === 0) {
+    throw new InvalidArgumentError('an insert needs at least one row and one column');
+  }
+  return (
+    `INSERT INTO ${qualifiedName(spec.schema, spec.table)} (${spec.columns.map(quoteIdentifier).join(',')}) ` +
+    `VALUES ${placeholderRows(spec.columns.length, spec.rowCount)}`
+  );
+}
+
+export interface GroupDeleteSpec {
+  schema: string;
+  table: string;
+  /** The columns that identify the group (the parent). */
+  groupColumns: readonly string[];
+  keyColumns: readonly string[];
+  /** Rows of the group to keep, matched by key. */
+  keepCount: number;
+}
+
+/**
+ * `DELETE FROM t WHERE g1=? AND g2=? [AND NOT ((k1,k2) IN ((?,?),...))]`: one parent's child rows, except
+ * the ones it still has. Parameters: the group values, then the kept rows' keys.
+ */
+export function buildGroupDeleteSql(spec: GroupDeleteSpec): string {
+  return `DELETE FROM ${qualifiedName(spec.schema, spec.table)} WHERE ${groupCondition(spec)}`;
+}
+
+function groupCondition(spec: GroupDeleteSpec): string {
+  if (spec.groupColumns.length === 0) throw new InvalidArgumentError('a group delete needs group columns');
+  const group = spec.groupColumns.map((column) => `${quoteIdentifier(column)}=?`).join(' AND ');
+  if (spec.keepCount === 0) return group;
+  if (spec.keyColumns.length === 0) throw new InvalidArgumentError('kept rows need key columns');
+  return `${group} AND NOT (${keyCondition(spec.keyColumns, spec.keepCount)})`;
+}
+
+export interface CloseOutSpec {
+  schema: string;
+  table: string;
+  keyColumns: readonly string[];
+  rowCount: number;
+  /** The job's active_record_indicator: SQL from the job file. */
+  activeCondition: string;
+  /** The job's inactive_record_mapping: column -> SQL expression. */
+  closeOut: readonly { column: string; sql: string }[];
+}
+
+/**
+ * TYPE2: `UPDATE t SET c=(expr),... WHERE <keys IN ...> AND (<active condition>)`: the keys' active rows
+ * become inactive. The condition and expressions are the job author's SQL, evaluated by the target.
+ */
+export function buildCloseOutSql(spec: CloseOutSpec): string {
+  if (spec.rowCount < 1 || spec.closeOut.length === 0) {
+    throw new InvalidArgumentError('a close-out needs at least one row and one column to set');
+  }
+  return (
+    `UPDATE ${qualifiedName(spec.schema, spec.table)} SET ` +
+    spec.closeOut.map(({ column, sql }) => `${quoteIdentifier(column)}=(${sql})`).join(',') +
+    ` WHERE ${keyCondition(spec.keyColumns, spec.rowCount)} AND (${spec.activeCondition})`
+  );
+}
+
+/** TYPE2 close-out of a group's active rows, except the kept keys (which are closed with their upsert). */
+export function buildGroupCloseOutSql(
+  spec: GroupDeleteSpec & Omit<CloseOutSpec, 'rowCount' | 'keyColumns'>,
+): string {
+  return (
+    `UPDATE ${qualifiedName(spec.schema, spec.table)} SET ` +
+    spec.closeOut.map(({ column, sql }) => `${quoteIdentifier(column)}=(${sql})`).join(',') +
+    ` WHERE ${groupCondition(spec)} AND (${spec.activeCondition})`
+  );
 }
 
 export interface ChunkLimits {

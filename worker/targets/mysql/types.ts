@@ -62,13 +62,22 @@ export interface TableRef {
 export interface RowChange {
   /** The Redis key the row comes from, for the dead-letter queue and logs. */
   key: string;
-  op: 'upsert' | 'delete';
+  /**
+   * - `upsert`: write the row (how depends on the table's load strategy);
+   * - `delete`: remove the row with these key values (TYPE2: close it out);
+   * - `delete-group`: remove every row whose `values` columns (the group: the columns that identify the
+   *   parent, e.g. the Redis key's id) match, except those whose key values are in `keep`. One key's child
+   *   rows (foreach, the members of a set) are replaced this way: a delete-group, then an upsert per row.
+   */
+  op: 'upsert' | 'delete' | 'delete-group';
   /**
    * Column -> value. For an upsert, the columns to write (key columns included; columns left out keep their
    * value on update and their default on insert; a property whose value is `undefined` counts as left out).
-   * For a delete only the key columns are read.
+   * For a delete only the key columns are read; for a delete-group, the group's columns.
    */
   values: Record<string, ColumnValue>;
+  /** delete-group only: the key values of the rows to keep (the group's new rows). @default [] */
+  keep?: Record<string, ColumnValue>[];
   /**
    * The change-log entry id this row's value stands for (the newest entry of its key in the read batch).
    * A row whose id is at or below the partition's stored checkpoint was committed by an earlier attempt of
@@ -77,11 +86,38 @@ export interface RowChange {
   entryId?: string;
 }
 
+/**
+ * How a table's upserts are written (the job's `load_strategy`):
+ * - `upsert`: INSERT ... ON DUPLICATE KEY UPDATE; a PRIMARY KEY or UNIQUE index must lie within the keys;
+ * - `replace`: DELETE by the keys, then INSERT: columns left out get their defaults, not their old values;
+ * - `append`: INSERT only, a new row per change (keys may be empty); deletes are up to the caller;
+ * - `type2`: slowly changing dimension: the key's active rows (`activeCondition`) are closed out with
+ *   `closeOut`, then the new row is INSERTed; a delete only closes out.
+ */
+export type LoadStrategy = 'upsert' | 'replace' | 'append' | 'type2';
+
+export interface Type2Options {
+  /** SQL condition that holds for a key's active row, e.g. `is_active = 'Y'` (trusted: from the job file). */
+  activeCondition: string;
+  /** Columns set when a row is closed out: column -> SQL expression, e.g. `is_active` -> `'N'`. */
+  closeOut: { column: string; sql: string }[];
+}
+
 export interface TableBatch {
   table: TableRef;
-  /** The columns that identify a row; a PRIMARY KEY or UNIQUE index of the table must lie within them. */
+  /**
+   * The columns that identify a row; with `upsert`, a PRIMARY KEY or UNIQUE index of the table must lie
+   * within them. Empty only with `append`.
+   */
   keyColumns: string[];
-  /** At most one change per key per table (the apply loop has already coalesced them). */
+  /** @default 'upsert' */
+  strategy?: LoadStrategy;
+  /** Required with `type2`. */
+  type2?: Type2Options;
+  /**
+   * In order. One Redis key gives one change per table, or, for child rows (foreach, set members), one
+   * delete-group followed by its rows.
+   */
   changes: RowChange[];
 }
 
