@@ -7,6 +7,10 @@ const BENCHMARKS = {
     summary: 'N keys through the pipeline into MariaDB vs. a raw mysql2 upsert; latency; worker RSS',
     load: () => import('./write-behind.mjs'),
   },
+  transform: {
+    summary: 'records/s of one thread through 5 transform blocks (JMESPath, SQL) and a js transform vs plain JS',
+    load: () => import('./transform.mjs'),
+  },
   capture: {
     summary: 'application HSET throughput with replication capture attached vs. without; latency; worker RSS',
     load: () => import('./capture.mjs'),

@@ -13,7 +13,7 @@ export interface IncomingFile {
   content?: string | undefined;
 }
 
-const JOB_FILE = /^(?:jobs\/)?([A-Za-z0-9][A-Za-z0-9_.-]*)\.ya?ml$/;
+const JOB_FILE = /^(?:jobs\/)?([A-Za-z0-9][A-Za-z0-9_.-]*)\.(ya?ml|m?js)$/;
 /** The most a deploy may carry: Redis keeps every version, and a pipeline is text. */
 const MAX_TOTAL_BYTES = 4 * 1024 * 1024;
 
@@ -34,11 +34,12 @@ export function normalizePipelineFiles(
     const match = JOB_FILE.exec(name);
     if (!match) {
       throw new InvalidArgumentError(
-        `jobs[${index}].name must be a file name like "emp.yaml" or "jobs/emp.yaml" (got ${JSON.stringify(name)})`,
+        `jobs[${index}].name must be a file name like "emp.yaml" or "jobs/emp.yaml", or a script like ` +
+          `"jobs/emp.js" (got ${JSON.stringify(name)})`,
       );
     }
     total += Buffer.byteLength(job.content ?? '');
-    return { name: `jobs/${match[1]}.${name.endsWith('.yml') ? 'yml' : 'yaml'}`, content: job.content ?? '' };
+    return { name: `jobs/${match[1]}.${match[2]}`, content: job.content ?? '' };
   });
   total += Buffer.byteLength(config?.content ?? '');
   if (total > MAX_TOTAL_BYTES) {

@@ -9,6 +9,9 @@ import type { PipelineFiles } from '../common/config/index.js';
 import { compileKeyPattern } from './apply/key-pattern.js';
 import type { KeyPattern } from './apply/key-pattern.js';
 import type { ApplyJob } from './apply/types.js';
+import type { TransformBlock } from '../common/config/job-model.js';
+import { scriptFileName, scriptSource } from '../common/config/index.js';
+import type { ApplyTransform } from './transform/chain.js';
 
 export interface ActiveConfig {
   version: number;
@@ -23,6 +26,25 @@ export interface ActiveConfig {
    * target type Ferry cannot write yet; empty when it can.
    */
   blockers: string[];
+}
+
+const STRATEGIES = { UPSERT: 'upsert', REPLACE: 'replace', APPEND: 'append', TYPE2: 'type2' } as const;
+
+/** A transform block as the tasks take it; a js `file` is read from the deployed files (else: the problem). */
+function applyTransform(
+  block: TransformBlock,
+  jobFile: string,
+  files: PipelineFiles,
+): ApplyTransform | string {
+  if (block.uses !== 'js') return block;
+  const base = { timeoutMs: block.timeoutMs, memoryMb: block.memoryMb };
+  if (block.script.kind === 'inline') {
+    return { uses: 'js', code: scriptSource(block.script.code), filename: jobFile, ...base };
+  }
+  const name = scriptFileName(jobFile, block.script.path);
+  const file = files.jobs.find((candidate) => candidate.name === name);
+  if (!file) return `the js transform's file ${name} was not deployed with the pipeline`;
+  return { uses: 'js', code: scriptSource(file.content), filename: name, ...base };
 }
 
 /** The target types the apply engine writes today. */
@@ -53,18 +75,31 @@ export function activateConfig(version: number, files: PipelineFiles): ActiveCon
             : { schema: output.schema, table: output.table },
         keys: output.keys.map(({ target, expression }) => ({ target, expression })),
         mapping: output.mapping.map(({ target, expression }) => ({ target, expression })),
+        ...(output.foreach
+          ? { foreach: { alias: output.foreach.column, expression: output.foreach.expression } }
+          : {}),
+        ...(output.opcodeField === undefined ? {} : { opcodeField: output.opcodeField }),
+        strategy: STRATEGIES[output.loadStrategy],
+        ...(output.loadStrategy === 'TYPE2'
+          ? {
+              type2: {
+                activeCondition: output.activeRecordIndicator ?? '',
+                closeOut: output.inactiveRecordMapping.map(({ column, sql }) => ({ column, sql })),
+              },
+            }
+          : {}),
       });
-      if (output.keys.length === 0) {
+      if (output.keys.length === 0 && output.loadStrategy !== 'APPEND') {
         blockers.push(
           `job ${job.name}: relational.write to ${output.table} needs keys: the columns that identify a row`,
         );
       }
     }
-    if (job.transform.length > 0) {
-      blockers.push(
-        `job ${job.name}: transform blocks are not supported by this version of Ferry's apply engine yet; ` +
-          'deploy the job without them (mapping expressions work)',
-      );
+    const transform: ApplyTransform[] = [];
+    for (const block of job.transform) {
+      const compiled = applyTransform(block, job.file, files);
+      if (typeof compiled === 'string') blockers.push(`job ${job.name}: ${compiled}`);
+      else transform.push(compiled);
     }
     jobs.push({
       name: job.name,
@@ -72,6 +107,7 @@ export function activateConfig(version: number, files: PipelineFiles): ActiveCon
       db: job.source.db,
       source: job.source.connection,
       excludeCommands: [...job.source.excludeCommands],
+      transform,
       outputs,
     });
   }

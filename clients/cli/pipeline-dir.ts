@@ -21,7 +21,8 @@ export interface PipelineDir {
   jobs: PipelineFileText[];
 }
 
-const JOB_FILE = /\.ya?ml$/;
+/** Job files, and the scripts of js transform blocks next to them. */
+const JOB_FILE = /\.(ya?ml|m?js)$/;
 
 /** Reads `dir` (relative to `cwd`). Throws CliInputError naming the path when it is not a pipeline. */
 export function readPipelineDir(dir: string, cwd: string): PipelineDir {

@@ -8,6 +8,7 @@ export type { PipelineFiles, ValidationResult } from './validate-pipeline.js';
 export type { SourceFile } from './yaml-source.js';
 export { redactConfig, REDACTED } from './redact.js';
 export { jobNameOf } from './cross-file-checks.js';
+export { isScriptFile, scriptFileName, scriptSource } from './script-files.js';
 export type { SecretReference, SecretReferenceKind } from './secret-references.js';
 export { compileApplierOptions, compileChangeLogOptions } from './config-schema.js';
 export type { ApplierUserOptions, ChangeLogUserOptions } from './config-schema.js';

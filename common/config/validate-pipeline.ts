@@ -9,7 +9,9 @@ import { decodeConfigFile } from './config-schema.js';
 import type { ConfigFile } from './config-schema.js';
 import { catalogOf, jobFileNameProblem, jobNameOf, reportDuplicateJobNames } from './cross-file-checks.js';
 import type { JobIdentity } from './cross-file-checks.js';
+import { checkJobExpressions } from './expression-checks.js';
 import { decodeJobFile, jobNameNode } from './job-schema.js';
+import { checkScriptFiles, isScriptFile } from './script-files.js';
 import type { JobConfig } from './job-model.js';
 import type { PipelineConfig } from './model.js';
 import { scanSecretReferences } from './secret-references.js';
@@ -48,7 +50,12 @@ export function validatePipeline(files: PipelineFiles): ValidationResult {
 
   const jobs = new Map<string, JobConfig>();
   const identities: JobIdentity[] = [];
+  // JavaScript files next to the jobs are scripts of js transform blocks, not jobs.
+  const scripts = new Map(
+    files.jobs.filter((file) => isScriptFile(file.name)).map((file) => [file.name, file.content] as const),
+  );
   for (const file of files.jobs) {
+    if (isScriptFile(file.name)) continue;
     const name = jobNameOf(file.name);
     const fileNameProblem = jobFileNameProblem(file.name);
     if (fileNameProblem)
@@ -62,7 +69,13 @@ export function validatePipeline(files: PipelineFiles): ValidationResult {
     });
     if (!root) continue;
     scanSecretReferences(context, root);
+    const before = context.problemCount;
     const job = decodeJobFile(context, root, { name, catalog });
+    // Expressions are compiled only in a job that decoded cleanly: a bad `language` would misreport them.
+    if (job && context.problemCount === before) {
+      checkJobExpressions(context, root, job);
+      checkScriptFiles(context, root, job, scripts);
+    }
     if (job && !jobs.has(name)) jobs.set(name, job);
   }
   reportDuplicateJobNames(identities, sink);
@@ -84,7 +97,7 @@ export function parsePipeline(files: PipelineFiles): PipelineConfig {
 /** Every well-formed secret reference of the pipeline's files, in file and line order. Resolves nothing. */
 export function findSecretReferences(files: PipelineFiles): SecretReference[] {
   const references: SecretReference[] = [];
-  for (const file of [files.config, ...files.jobs]) {
+  for (const file of [files.config, ...files.jobs.filter((job) => !isScriptFile(job.name))]) {
     // Problems are validatePipeline's business; a file that does not parse simply has no references here.
     const { context, root } = readSourceFile(file, { problems: [], warnings: [] });
     if (root) references.push(...scanSecretReferences(context, root));

@@ -34,6 +34,10 @@ export interface ApplySetupOptions {
   partitions?: number;
   /** Settings of the target connection in config.yaml, as YAML lines (e.g. to point at another port). */
   targetOverrides?: { host?: string; port?: number };
+  /** Name of the target connection in config.yaml. @default 'target' */
+  connectionName?: string;
+  /** More files deployed with the jobs, by name (`jobs/emp.js`). */
+  files?: Record<string, string>;
 }
 
 export interface ApplySetup {
@@ -60,7 +64,7 @@ export async function setupApply(t: Teardown, name: string, options: ApplySetupO
   const partitions = options.partitions ?? 4;
   const configYaml = [
     'connections:',
-    '  target:',
+    `  ${options.connectionName ?? 'target'}:`,
     '    type: mariadb',
     `    host: ${options.targetOverrides?.host ?? TEST_MYSQL.host}`,
     `    port: ${options.targetOverrides?.port ?? TEST_MYSQL.port}`,
@@ -81,10 +85,13 @@ export async function setupApply(t: Teardown, name: string, options: ApplySetupO
   const client = cp.client();
   await client.deploy({
     config: { name: 'config.yaml', content: configYaml },
-    jobs: Object.entries(options.jobs).map(([job, content]) => ({
-      name: `jobs/${job}.yaml`,
-      content: content.replaceAll('{prefix}', prefix),
-    })),
+    jobs: [
+      ...Object.entries(options.jobs).map(([job, content]) => ({
+        name: `jobs/${job}.yaml`,
+        content: content.replaceAll('{prefix}', prefix),
+      })),
+      ...Object.entries(options.files ?? {}).map(([name, content]) => ({ name, content })),
+    ],
   });
   const changeLog = new ChangeLog(redis, { prefix, partitions, pipeline: prefix });
   await changeLog.ensureGroups();

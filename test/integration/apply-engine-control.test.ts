@@ -343,11 +343,11 @@ t.test('a key of an unsupported type goes to the DLQ; the other keys of the batc
   const client = setup.cp.client();
   const key = (id: number): string => `${setup.prefix}:emp:${id}`;
   await setup.redis.hset(key(1), { emp_id: '1', first_name: 'Ada', country: 'GB' });
-  await setup.redis.sadd(key(2), 'x', 'y');
+  await setup.redis.rpush(key(2), 'x', 'y');
   await setup.redis.hset(key(3), { emp_id: '3', first_name: 'Cy', country: 'US' });
   await setup.append([
     { key: key(1), command: 'hset', db: 0 },
-    { key: key(2), command: 'sadd', db: 0 },
+    { key: key(2), command: 'rpush', db: 0 },
     { key: key(3), command: 'hset', db: 0 },
   ]);
   const entries = await setup.redis.xrange(changeLogKeys(setup.prefix).stream(0), '-', '+');
@@ -372,7 +372,8 @@ t.test('a key of an unsupported type goes to the DLQ; the other keys of the batc
     job: 'emp',
     key: key(2),
     valuesJson: '{}',
-    error: 'a set cannot be written by relational.write yet; track hashes, strings or JSON with this job',
+    error:
+      'the key holds a list, which relational.write cannot write; track hashes, strings, JSON, sets or sorted sets',
     errorCode: 'UNSUPPORTED_TYPE',
     rejectedAt: null,
     table: '',

@@ -24,19 +24,19 @@ t.test(
     );
     const writer = testWriter(t, options);
     await writer.ensureCheckpointTable();
-    const batch = (id: string, changes: RowChange[]): TableBatch => ({
+    const batch = (changes: RowChange[]): TableBatch => ({
       table: { table: 'emp' },
       keyColumns: ['emp_id'],
       strategy: 'replace',
       changes,
     });
     const first = await writer.applyBatch(
-      writeBatch('1-0', [batch('1-0', [upsert('emp:1', { emp_id: 1, name: 'Ada', note: 'first' })])]),
+      writeBatch('1-0', [batch([upsert('emp:1', { emp_id: 1, name: 'Ada', note: 'first' })])]),
     );
     t.match(first, { inserted: 1, updated: 0 });
     const second = await writer.applyBatch(
       writeBatch('2-0', [
-        batch('2-0', [
+        batch([
           upsert('emp:1', { emp_id: 1, name: 'Ada L.' }),
           upsert('emp:2', { emp_id: 2, name: 'Bo' }),
         ]),
@@ -48,7 +48,7 @@ t.test(
       { emp_id: 2, name: 'Bo', note: 'none' },
     ]);
     const third = await writer.applyBatch(
-      writeBatch('3-0', [batch('3-0', [remove('emp:2', { emp_id: 2 })])]),
+      writeBatch('3-0', [batch([remove('emp:2', { emp_id: 2 })])]),
     );
     t.match(third, { deleted: 1 });
     t.same(await rows(admin, 'SELECT emp_id FROM emp'), [{ emp_id: 1 }]);

@@ -68,12 +68,14 @@ t.test('a write-behind job to MySQL compiles to an ApplyJob; defaults are carrie
       db: 0,
       source: 'app',
       excludeCommands: [],
+      transform: [],
       outputs: [
         {
           connection: 'target',
           table: { table: 'emp' },
           keys: [{ target: 'emp_id', expression: 'emp_id' }],
           mapping: [],
+          strategy: 'upsert',
         },
       ],
     },
@@ -134,12 +136,9 @@ t.test('a job writing to PostgreSQL (or Oracle) is a blocker; its MySQL outputs 
   t.end();
 });
 
-t.test('a transform block is a blocker (the DESIGN.md example)', (t) => {
+t.test('transform blocks are carried to the tasks (the DESIGN.md example)', (t) => {
   const active = activateConfig(4, loadPipeline('design-example'));
-  t.strictSame(active.blockers, [
-    "job emp: transform blocks are not supported by this version of Ferry's apply engine yet; deploy the " +
-      'job without them (mapping expressions work)',
-  ]);
+  t.strictSame(active.blockers, []);
   t.strictSame(active.jobs, [
     {
       name: 'emp',
@@ -147,6 +146,9 @@ t.test('a transform block is a blocker (the DESIGN.md example)', (t) => {
       db: 0,
       source: 'app',
       excludeCommands: ['json.del'],
+      transform: [
+        { uses: 'rename_field', fields: [{ fromField: 'after.country', toField: 'after.my_country' }] },
+      ],
       outputs: [
         {
           connection: 'target',
@@ -158,6 +160,7 @@ t.test('a transform block is a blocker (the DESIGN.md example)', (t) => {
             { target: 'last_name', expression: 'last_name' },
             { target: 'my_country', expression: 'my_country' },
           ],
+          strategy: 'upsert',
         },
       ],
     },
@@ -232,6 +235,7 @@ t.test('a job on another source db and with a glob pattern keeps them', (t) => {
       db: 3,
       source: 'app',
       excludeCommands: ['hdel', 'expire'],
+      transform: [],
       outputs: [
         {
           connection: 'target',
@@ -245,6 +249,7 @@ t.test('a job on another source db and with a glob pattern keeps them', (t) => {
             { target: 'line_no', expression: 'line_no' },
             { target: 'qty', expression: 'to_number(quantity)' },
           ],
+          strategy: 'upsert',
         },
       ],
     },
@@ -259,5 +264,34 @@ t.test('files that do not validate throw the ConfigValidationError', (t) => {
     name: 'ConfigValidationError',
     code: 'INVALID_CONFIG',
   });
+  t.end();
+});
+
+t.test('js blocks: inline code, or the code of the file deployed next to the job', (t) => {
+  const job = WRITE_BEHIND_JOB.replace(
+    'output:',
+    'transform:\n  - uses: js\n    with: {file: emp.js, timeout_ms: 20}\n  - uses: js\n    with: {code: "function transform(r) { return r; }"}\noutput:',
+  );
+  t.not(job, WRITE_BEHIND_JOB);
+  const files = pipelineOf(BASE_CONFIG, { 'jobs/emp.yaml': job });
+  files.jobs.push({ name: 'jobs/emp.js', content: 'function transform(record) { return record; }' });
+  const active = activateConfig(2, files);
+  t.strictSame(active.blockers, []);
+  t.strictSame(active.jobs[0]?.transform, [
+    {
+      uses: 'js',
+      code: 'function transform(record) { return record; }',
+      filename: 'jobs/emp.js',
+      timeoutMs: 20,
+      memoryMb: 32,
+    },
+    {
+      uses: 'js',
+      code: 'function transform(r) { return r; }',
+      filename: 'jobs/emp.yaml',
+      timeoutMs: 50,
+      memoryMb: 32,
+    },
+  ]);
   t.end();
 });

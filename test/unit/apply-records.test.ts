@@ -2,7 +2,7 @@
 // the transform task (key columns, mapping, deletes, rejects), as the apply loop's piscina thread runs it.
 import t from 'tap';
 import { decodeValue } from '../../worker/apply/source-reader.js';
-import { RecordError, recordOf, transformRecords } from '../../worker/apply/records.js';
+import { RecordError, membersOf, recordOf, transformRecords } from '../../worker/apply/records.js';
 import type { ApplyJob, RedisValue, RelationalTarget, SourceRecord } from '../../worker/apply/types.js';
 
 function column(target: string, expression = target): { target: string; expression: string } {
@@ -35,10 +35,6 @@ function record(key: string, value: RedisValue, entryId = '1700000000000-0', job
   return { key, db: 0, entryId, jobs, value };
 }
 
-const UNSUPPORTED_SET =
-  'a set cannot be written by relational.write yet; track hashes, strings or JSON with this job';
-const UNSUPPORTED_ZSET =
-  'a sorted set cannot be written by relational.write yet; track hashes, strings or JSON with this job';
 
 t.test('decodeValue: every type the value script answers', (t) => {
   t.strictSame(decodeValue(['none']), { type: 'none' });
@@ -102,17 +98,27 @@ t.test('recordOf: the fields a value stands for', (t) => {
     );
   }
   t.throws(() => recordOf({ type: 'set', members: [] }), RecordError);
-  t.throws(() => recordOf({ type: 'set', members: ['a'] }), {
-    code: 'UNSUPPORTED_TYPE',
-    message: UNSUPPORTED_SET,
-  });
-  t.throws(() => recordOf({ type: 'zset', members: [['a', '1']] }), {
-    code: 'UNSUPPORTED_TYPE',
-    message: UNSUPPORTED_ZSET,
-  });
+  t.throws(() => recordOf({ type: 'set', members: ['a'] }), { code: 'MEMBERS' });
+  t.strictSame(membersOf({ type: 'set', members: ['b', 'a'] }), [{ member: 'b' }, { member: 'a' }]);
+  t.strictSame(
+    membersOf({
+      type: 'zset',
+      members: [
+        ['a', '1'],
+        ['b', '2.5'],
+        ['c', 'inf'],
+      ],
+    }),
+    [
+      { member: 'a', score: 1 },
+      { member: 'b', score: 2.5 },
+      { member: 'c', score: Number.POSITIVE_INFINITY },
+    ],
+  );
   t.throws(() => recordOf({ type: 'other', redisType: 'list' }), {
     code: 'UNSUPPORTED_TYPE',
-    message: 'the key holds a list, which relational.write cannot write; track hashes, strings or JSON',
+    message:
+      'the key holds a list, which relational.write cannot write; track hashes, strings, JSON, sets or sorted sets',
   });
   t.end();
 });
@@ -210,35 +216,19 @@ t.test('a RedisJSON document: its members; one that is not an object is rejected
   t.end();
 });
 
-t.test('sets, sorted sets and other types are UNSUPPORTED_TYPE rejects, once per job', (t) => {
+t.test('other types are UNSUPPORTED_TYPE rejects, once per job', (t) => {
   const result = transformRecords({
     jobs: [job(), job({ name: 'audit' })],
     records: [
-      record('emp:1', { type: 'set', members: ['a'] }, '1-0', [0, 1]),
-      record('emp:2', { type: 'zset', members: [['a', '1']] }, '2-0'),
-      record('emp:3', { type: 'other', redisType: 'stream' }, '3-0', [1]),
+      record('emp:3', { type: 'other', redisType: 'stream' }, '3-0', [0, 1]),
       record('emp:4', { type: 'hash', fields: { emp_id: '4' } }, '4-0'),
     ],
   });
-  const rejectOf = (jobIndex: number, key: string, entryId: string, error: string): object => ({
-    job: jobIndex,
-    key,
-    entryId,
-    table: '',
-    values: {},
-    errorCode: 'UNSUPPORTED_TYPE',
-    error,
-  });
+  const error =
+    'the key holds a stream, which relational.write cannot write; track hashes, strings, JSON, sets or sorted sets';
   t.strictSame(result.rejects, [
-    rejectOf(0, 'emp:1', '1-0', UNSUPPORTED_SET),
-    rejectOf(1, 'emp:1', '1-0', UNSUPPORTED_SET),
-    rejectOf(0, 'emp:2', '2-0', UNSUPPORTED_ZSET),
-    rejectOf(
-      1,
-      'emp:3',
-      '3-0',
-      'the key holds a stream, which relational.write cannot write; track hashes, strings or JSON',
-    ),
+    { job: 0, key: 'emp:3', entryId: '3-0', table: '', values: {}, errorCode: 'UNSUPPORTED_TYPE', error },
+    { job: 1, key: 'emp:3', entryId: '3-0', table: '', values: {}, errorCode: 'UNSUPPORTED_TYPE', error },
   ]);
   t.strictSame(
     result.rows.map((row) => row.change),
@@ -246,6 +236,168 @@ t.test('sets, sorted sets and other types are UNSUPPORTED_TYPE rejects, once per
     'the other records of the batch still become rows',
   );
   t.strictSame(result.filtered, [0, 0]);
+  t.end();
+});
+
+t.test('sets and sorted sets: one row per member, the key\'s rows replaced by a delete-group', (t) => {
+  const tags = job({
+    name: 'tags',
+    keyPattern: 'tags:*',
+    outputs: [output({ table: { table: 'user_tags' }, keys: [column('user_id'), column('tag', 'member')] })],
+  });
+  const scores = job({
+    name: 'scores',
+    keyPattern: 'board:*',
+    outputs: [
+      output({
+        table: { table: 'board' },
+        keys: [column('board'), column('player', 'member')],
+        mapping: [column('points', 'score')],
+      }),
+    ],
+  });
+  const result = transformRecords({
+    jobs: [tags, scores],
+    records: [
+      record('tags:7', { type: 'set', members: ['red', 'blue'] }, '1-0', [0]),
+      record('board:b1', { type: 'zset', members: [['ann', '10'], ['bob', '2.5']] }, '2-0', [1]),
+      record('tags:8', { type: 'none' }, '3-0', [0]),
+    ],
+  });
+  t.strictSame(result.rejects, []);
+  t.strictSame(
+    result.rows.map((row) => [row.job, row.change]),
+    [
+      [
+        0,
+        {
+          key: 'tags:7',
+          op: 'delete-group',
+          values: { user_id: '7' },
+          entryId: '1-0',
+          keep: [
+            { user_id: '7', tag: 'red' },
+            { user_id: '7', tag: 'blue' },
+          ],
+        },
+      ],
+      [0, { key: 'tags:7', op: 'upsert', values: { user_id: '7', tag: 'red' }, entryId: '1-0' }],
+      [0, { key: 'tags:7', op: 'upsert', values: { user_id: '7', tag: 'blue' }, entryId: '1-0' }],
+      [
+        1,
+        {
+          key: 'board:b1',
+          op: 'delete-group',
+          values: { board: 'b1' },
+          entryId: '2-0',
+          keep: [
+            { board: 'b1', player: 'ann' },
+            { board: 'b1', player: 'bob' },
+          ],
+        },
+      ],
+      [1, { key: 'board:b1', op: 'upsert', values: { board: 'b1', player: 'ann', points: 10 }, entryId: '2-0' }],
+      [1, { key: 'board:b1', op: 'upsert', values: { board: 'b1', player: 'bob', points: 2.5 }, entryId: '2-0' }],
+      [0, { key: 'tags:8', op: 'delete-group', values: { user_id: '8' }, entryId: '3-0', keep: [] }],
+    ],
+  );
+  t.end();
+});
+
+t.test('foreach: child rows per element, the group from the parent, deletes from the key', (t) => {
+  const invoices = job({
+    name: 'invoices',
+    keyPattern: 'invoice:*',
+    outputs: [
+      output({
+        table: { table: 'invoice_line' },
+        foreach: { alias: 'line', expression: 'lines[]' },
+        keys: [column('line_id', 'line.id')],
+        mapping: [column('invoice_id', 'id'), column('qty', 'line.qty')],
+      }),
+    ],
+  });
+  const doc = JSON.stringify({ id: 'I1', lines: [{ id: 1, qty: 2 }, { id: 2, qty: 5 }] });
+  const result = transformRecords({
+    jobs: [invoices],
+    records: [
+      record('invoice:I1', { type: 'string', value: doc }, '1-0'),
+      record('invoice:I2', { type: 'string', value: JSON.stringify({ id: 'I2', lines: [] }) }, '2-0'),
+      record('invoice:I3', { type: 'none' }, '3-0'),
+    ],
+  });
+  t.strictSame(result.rejects, []);
+  t.strictSame(
+    result.rows.map((row) => row.change),
+    [
+      {
+        key: 'invoice:I1',
+        op: 'delete-group',
+        values: { invoice_id: 'I1' },
+        entryId: '1-0',
+        keep: [{ line_id: 1 }, { line_id: 2 }],
+      },
+      { key: 'invoice:I1', op: 'upsert', values: { line_id: 1, invoice_id: 'I1', qty: 2 }, entryId: '1-0' },
+      { key: 'invoice:I1', op: 'upsert', values: { line_id: 2, invoice_id: 'I1', qty: 5 }, entryId: '1-0' },
+      { key: 'invoice:I2', op: 'delete-group', values: { invoice_id: 'I2' }, entryId: '2-0', keep: [] },
+      { key: 'invoice:I3', op: 'delete-group', values: { invoice_id: 'I3' }, entryId: '3-0', keep: [] },
+    ],
+  );
+  t.end();
+});
+
+t.test('opcode_field and load strategies', (t) => {
+  const strategyJob = (strategy: 'upsert' | 'append' | 'type2', opcodeField?: string): ReturnType<typeof job> =>
+    job({
+      outputs: [
+        output({
+          strategy,
+          ...(opcodeField ? { opcodeField } : {}),
+          ...(strategy === 'type2'
+            ? { type2: { activeCondition: "is_active = 'Y'", closeOut: [{ column: 'is_active', sql: "'N'" }] } }
+            : {}),
+          mapping: [column('name')],
+        }),
+      ],
+    });
+  const records = [
+    record('emp:1', { type: 'hash', fields: { name: 'Ada', op: 'u' } }, '1-0'),
+    record('emp:2', { type: 'hash', fields: { name: 'Bo', op: 'd' } }, '2-0'),
+    record('emp:3', { type: 'none' }, '3-0'),
+  ];
+  const changes = (strategy: 'upsert' | 'append' | 'type2', opcodeField?: string): unknown[] =>
+    transformRecords({ jobs: [strategyJob(strategy, opcodeField)], records }).rows.map((row) => [
+      row.change.op,
+      row.change.values,
+    ]);
+  t.strictSame(changes('upsert', 'op'), [
+    ['upsert', { emp_id: '1', name: 'Ada' }],
+    ['delete', { emp_id: '2' }],
+    ['delete', { emp_id: '3' }],
+  ]);
+  t.strictSame(
+    changes('append', 'op'),
+    [
+      ['upsert', { emp_id: '1', name: 'Ada' }],
+      ['upsert', { emp_id: '2', name: 'Bo' }],
+      ['upsert', { emp_id: '3', op: 'd' }],
+    ],
+    'APPEND appends every record, and a deleted key as its keys with d',
+  );
+  const appendOnly = transformRecords({ jobs: [strategyJob('append')], records });
+  t.strictSame(
+    appendOnly.rows.map((row) => row.change.values),
+    [
+      { emp_id: '1', name: 'Ada' },
+      { emp_id: '2', name: 'Bo' },
+    ],
+  );
+  t.strictSame(appendOnly.filtered, [1], 'APPEND without opcode_field: a deleted key appends nothing');
+  t.strictSame(changes('type2'), [
+    ['upsert', { emp_id: '1', name: 'Ada', is_active: 'Y' }],
+    ['upsert', { emp_id: '2', name: 'Bo', is_active: 'Y' }],
+    ['delete', { emp_id: '3' }],
+  ]);
   t.end();
 });
 
@@ -445,7 +597,7 @@ t.test('mapping expressions: renames, dotted paths, JMESPath; a failing one is a
       values: { emp_id: '4' },
       errorCode: 'EXPRESSION',
       error:
-        'an expression failed: TypeError: abs() expected argument 1 to be type number but received type ' +
+        'an expression failed: Invalid type: abs() expected argument 1 to be type (number) but received type ' +
         'string instead.',
     },
   ]);

@@ -145,7 +145,10 @@ t.test("RDI's newer layout: targets and processors, ingest jobs with every trans
   });
   t.strictSame(invoice.transform[4], {
     uses: 'js',
-    script: { kind: 'inline', code: 'return { ...record, label: `invoice ${record.after.invoice_id}` };' },
+    script: {
+      kind: 'inline',
+      code: 'function transform(record) { return { ...record, label: `invoice ${record.after.invoice_id}` }; }',
+    },
     timeoutMs: 20,
     memoryMb: 32,
   });
@@ -256,7 +259,7 @@ t.test('transform defaults: jmespath, js limits, single forms compiled to lists'
       - uses: filter
         with: {expression: "age > \`18\`"}
       - uses: js
-        with: {file: transforms/emp.js}
+        with: {file: emp.js}
       - uses: remove_field
         with: {field: ssn}
       - uses: add_field
@@ -265,10 +268,15 @@ t.test('transform defaults: jmespath, js limits, single forms compiled to lists'
       - uses: redis.write
         with: {connection: cache, data_type: sorted_set, args: {score: age, member: id}}
   `;
-  const pipeline = parsePipeline(pipelineOf(BASE_CONFIG, { 'jobs/emp.yaml': ingest }));
+  const pipeline = parsePipeline(
+    pipelineOf(BASE_CONFIG, {
+      'jobs/emp.yaml': ingest,
+      'jobs/emp.js': 'function transform(r) { return r; }',
+    }),
+  );
   t.strictSame(job(pipeline, 'emp').transform, [
     { uses: 'filter', expression: { expression: 'age > `18`', language: 'jmespath' } },
-    { uses: 'js', script: { kind: 'file', path: 'transforms/emp.js' }, timeoutMs: 50, memoryMb: 32 },
+    { uses: 'js', script: { kind: 'file', path: 'emp.js' }, timeoutMs: 50, memoryMb: 32 },
     { uses: 'remove_field', fields: ['ssn'] },
     {
       uses: 'add_field',

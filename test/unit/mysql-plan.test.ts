@@ -163,7 +163,7 @@ t.test('problems of the job or the schema are TargetSchemaError', (t) => {
     () => planTable(batch([{ key: 'k', op: 'merge' as 'upsert', values: { id: '1' } }]), empCatalog()),
     {
       name: 'InvalidArgumentError',
-      message: 'change for key k has op "merge"; expected upsert or delete',
+      message: 'change for key k has op "merge"; expected upsert, delete or delete-group',
     },
   );
   // A unique index within a superset of key columns is enough.

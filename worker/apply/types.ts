@@ -1,7 +1,8 @@
 /**
  * What the apply loop hands to its piscina tasks and gets back: plain, structured-cloneable data only.
  */
-import type { ColumnValue, RowChange, TableRef } from '../targets/mysql/index.js';
+import type { ColumnValue, LoadStrategy, RowChange, TableRef, Type2Options } from '../targets/mysql/index.js';
+import type { ApplyTransform } from '../transform/chain.js';
 
 /** A `relational.write` output of a job, as the tasks need it. */
 export interface RelationalTarget {
@@ -12,6 +13,16 @@ export interface RelationalTarget {
   keys: { target: string; expression: string }[];
   /** Written column -> expression; empty means every top-level field of the record. */
   mapping: { target: string; expression: string }[];
+  /**
+   * `foreach: "alias: expression"`: one row per element of the array the expression gives, the element being
+   * `alias` in keys and mapping; the key's rows in this table are kept equal to its elements.
+   */
+  foreach?: { alias: string; expression: string };
+  /** Field of the record holding its operation: `d` deletes the row, anything else writes it. */
+  opcodeField?: string;
+  /** @default 'upsert' */
+  strategy?: LoadStrategy;
+  type2?: Type2Options;
 }
 
 /** A write-behind job, compiled for apply. */
@@ -22,6 +33,8 @@ export interface ApplyJob {
   /** Name of the entry of `sources` the keys live in. */
   source: string;
   excludeCommands: string[];
+  /** The job's transform blocks, in order. @default [] */
+  transform?: ApplyTransform[];
   outputs: RelationalTarget[];
 }
 

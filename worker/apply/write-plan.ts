@@ -44,6 +44,8 @@ export function planWrites(
             batch: {
               table: output?.table ?? { table: '' },
               keyColumns: output?.keys.map((key) => key.target) ?? [],
+              ...(output?.strategy ? { strategy: output.strategy } : {}),
+              ...(output?.type2 ? { type2: output.type2 } : {}),
               changes: [],
             },
           };

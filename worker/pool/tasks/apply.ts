@@ -24,6 +24,7 @@ import { readValues } from '../../apply/source-reader.js';
 import type { ApplyJob, KeyToApply, RedisValue, SourceRecord } from '../../apply/types.js';
 import type { ResolvedRedisSource } from '../../connections.js';
 import { planWrites } from '../../apply/write-plan.js';
+import { prepareSandboxes } from '../../transform/chain.js';
 import { MysqlWriter, toTransferableError } from '../../targets/mysql/index.js';
 import type { MysqlTargetOptions, RejectedRow, TransferableTargetError } from '../../targets/mysql/index.js';
 
@@ -214,6 +215,7 @@ export async function apply(task: ApplyTask): Promise<ApplyTaskResult> {
     };
   }
   const transformStarted = performance.now();
+  for (const job of task.jobs) if (job.transform && job.transform.length > 0) await prepareSandboxes(job.transform);
   const transformed = transformRecords({ jobs: task.jobs, records });
   progress.transformMs = performance.now() - transformStarted;
   transformed.filtered.forEach((filtered, job) => {
