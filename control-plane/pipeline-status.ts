@@ -18,6 +18,7 @@ import type { JobStatus } from '../clients/generated/ferry/v1/JobStatus.js';
 import type { PipelineStatus } from '../clients/generated/ferry/v1/PipelineStatus.js';
 import type { CaptureStatus } from '../clients/generated/ferry/v1/CaptureStatus.js';
 import { captureUnits } from '../common/capture-sources.js';
+import { readCaptureMaintenance } from '../common/status/index.js';
 import type { ClusterRegistry } from './cluster-registry.js';
 import type { StoredVersion } from './config-store.js';
 import { toConfigVersion, toTimestamp } from './wire.js';
@@ -81,6 +82,7 @@ export function toCaptureStatus(sources: readonly string[], fields: Record<strin
     return Number.isSafeInteger(parsed) && parsed >= 0 ? parsed : 0;
   };
   const updatedAt = count(fields['updatedAt']);
+  const maintenance = readCaptureMaintenance(fields);
   return {
     sources: sources.join(','),
     state: fields['state'] ?? 'not started',
@@ -94,6 +96,13 @@ export function toCaptureStatus(sources: readonly string[], fields: Record<strin
     lastError: fields['lastError'] ?? '',
     workerId: fields['workerId'] ?? '',
     updatedAt: updatedAt > 0 ? (toTimestamp(updatedAt) as CaptureStatus['updatedAt']) : null,
+    snapshotReason: maintenance.snapshotReason,
+    snapshotRequested: maintenance.snapshotRequested,
+    snapshotId: maintenance.snapshotId,
+    reconcileRows: maintenance.reconcileRows,
+    reconcileDeletes: maintenance.reconcileDeletes,
+    reconcileDone: maintenance.reconcileDone,
+    warning: maintenance.warning,
   };
 }
 

@@ -27,6 +27,7 @@ import { clusterService } from './services/cluster-service.js';
 import { pipelineService } from './services/pipeline-service.js';
 import { rejectsService } from './services/rejects-service.js';
 import { secretsService } from './services/secrets-service.js';
+import { SnapshotRequests } from '../common/capture-sources.js';
 
 export interface ControlPlaneOptions {
   /** Where to listen, host:port. Port 0 picks a free one. @default '127.0.0.1:50051' */
@@ -119,7 +120,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const { proto, definition } = loadFerryProto();
 
   const server = new grpc.Server();
-  server.addService(proto.ferry.v1.PipelineService.service, pipelineService({ ...deps, store, registry }));
+  server.addService(
+    proto.ferry.v1.PipelineService.service,
+    pipelineService({ ...deps, store, registry, secrets, snapshots: new SnapshotRequests(redis, keys) }),
+  );
   server.addService(proto.ferry.v1.ClusterService.service, clusterService({ ...deps, registry }));
   server.addService(proto.ferry.v1.RejectsService.service, rejectsService({ ...deps, store, redis, keys }));
   server.addService(proto.ferry.v1.SecretsService.service, secretsService({ ...deps, secrets }));

@@ -243,6 +243,7 @@ export class FerryWorker {
       connect: () => this.#connect('ferry-capture'),
       config: () => this.#config,
       source: (name, config) => this.#source(name, config),
+      target: (name, config) => this.#target(name, config),
       logger: this.#logger,
       onExit: (ended) => {
         if (this.#captures.get(unit) !== ended) return;

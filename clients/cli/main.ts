@@ -15,6 +15,7 @@ import { registerControlPlaneCommand } from './commands/control-plane.js';
 import { registerDeployCommands } from './commands/deploy.js';
 import { registerEngineCommands } from './commands/engine.js';
 import { registerRejectsCommands } from './commands/rejects.js';
+import { registerResetCommand } from './commands/reset.js';
 import { registerScaffoldCommand } from './commands/scaffold.js';
 import { registerSecretCommands } from './commands/secrets.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -107,6 +108,7 @@ function buildProgram(session: CliSession): Command {
   registerStatusCommand(program, session);
   registerClusterCommands(program, session);
   registerEngineCommands(program, session);
+  registerResetCommand(program, session);
   registerRejectsCommands(program, session);
   registerSecretCommands(program, session);
   registerTokenCommands(program, session);

@@ -35,6 +35,8 @@ import type { StartRequestInput as _ferry_v1_StartRequestInput, StartRequest as 
 import type { StartResponseInput as _ferry_v1_StartResponseInput, StartResponse as _ferry_v1_StartResponse } from './ferry/v1/StartResponse.js';
 import type { StopRequestInput as _ferry_v1_StopRequestInput, StopRequest as _ferry_v1_StopRequest } from './ferry/v1/StopRequest.js';
 import type { StopResponseInput as _ferry_v1_StopResponseInput, StopResponse as _ferry_v1_StopResponse } from './ferry/v1/StopResponse.js';
+import type { TargetConnectionCheckInput as _ferry_v1_TargetConnectionCheckInput, TargetConnectionCheck as _ferry_v1_TargetConnectionCheck } from './ferry/v1/TargetConnectionCheck.js';
+import type { TargetProblemInput as _ferry_v1_TargetProblemInput, TargetProblem as _ferry_v1_TargetProblem } from './ferry/v1/TargetProblem.js';
 import type { TraceEventInput as _ferry_v1_TraceEventInput, TraceEvent as _ferry_v1_TraceEvent } from './ferry/v1/TraceEvent.js';
 import type { TraceRequestInput as _ferry_v1_TraceRequestInput, TraceRequest as _ferry_v1_TraceRequest } from './ferry/v1/TraceRequest.js';
 import type { ValidateRequestInput as _ferry_v1_ValidateRequestInput, ValidateRequest as _ferry_v1_ValidateRequest } from './ferry/v1/ValidateRequest.js';
@@ -89,6 +91,9 @@ export interface ProtoGrpcType {
       StartResponse: MessageTypeDefinition<_ferry_v1_StartResponseInput, _ferry_v1_StartResponse>
       StopRequest: MessageTypeDefinition<_ferry_v1_StopRequestInput, _ferry_v1_StopRequest>
       StopResponse: MessageTypeDefinition<_ferry_v1_StopResponseInput, _ferry_v1_StopResponse>
+      TargetConnectionCheck: MessageTypeDefinition<_ferry_v1_TargetConnectionCheckInput, _ferry_v1_TargetConnectionCheck>
+      TargetProblem: MessageTypeDefinition<_ferry_v1_TargetProblemInput, _ferry_v1_TargetProblem>
+      TargetProblemKind: EnumTypeDefinition
       TraceEvent: MessageTypeDefinition<_ferry_v1_TraceEventInput, _ferry_v1_TraceEvent>
       TraceRequest: MessageTypeDefinition<_ferry_v1_TraceRequestInput, _ferry_v1_TraceRequest>
       ValidateRequest: MessageTypeDefinition<_ferry_v1_ValidateRequestInput, _ferry_v1_ValidateRequest>

@@ -216,6 +216,8 @@ const sourceFields = {
   password: string({ allowEmpty: true, sensitive: true }),
   tls,
   capture: oneOf(['replication', 'external']),
+  on_flush: oneOf(['keep', 'sync']),
+  outage_window_s: integer({ min: 1 }),
 };
 
 const sourceObject = object(
@@ -243,6 +245,9 @@ export function source(name: string): Decoder<SourceConfig> {
         password: value.password,
         tls: value.tls || undefined,
         capture: value.capture ?? 'replication',
+        // Left out when not written (capture applies the defaults), so compiled sources stay as they were.
+        onFlush: value.on_flush,
+        outageWindowS: value.outage_window_s,
       })
     );
   };

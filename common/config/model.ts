@@ -114,10 +114,28 @@ export interface SourceConfig {
    * @default 'replication'
    */
   capture: CaptureMode;
+  /**
+   * What capture does after FLUSHALL, FLUSHDB or SWAPDB on the source, which change keys without naming them
+   * (`on_flush`). `keep`: warn and leave the targets as they are. `sync`: reconcile the targets' rows with
+   * the keys that still exist in the affected databases (a SWAPDB also snapshots both databases). Absent
+   * when not written; capture then applies the default (common/capture-sources.ts, captureSettings).
+   * @default 'keep'
+   */
+  onFlush?: FlushPolicy;
+  /**
+   * Seconds of capture interruption (worker restart, failover, network) the master's replication backlog
+   * should cover, so that capture resumes with PSYNC rather than a full resync and snapshot
+   * (`outage_window_s`, a positive integer). Capture warns when the backlog holds less than this long at the
+   * source's measured write rate. Absent when not written. @default 300
+   */
+  outageWindowS?: number;
 }
 
 /** How a source's changes reach the change log (`sources.<name>.capture`). */
 export type CaptureMode = 'replication' | 'external';
+
+/** What capture does about FLUSHALL / FLUSHDB / SWAPDB on a source (`sources.<name>.on_flush`). */
+export type FlushPolicy = 'keep' | 'sync';
 
 /** What to do with a record the target rejects for good (constraint, conversion...). */
 export type ErrorHandling = 'dlq' | 'ignore';

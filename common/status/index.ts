@@ -6,6 +6,7 @@
  * - Worker side: `StatusRecorder` (`recordBatch`, `recordConnection`).
  * - Control-plane side: `readJobStatuses`, `readConnectionStates`, `readChangeLogBacklog`.
  * - `resetJobStatuses` for a reset and for tests; `redactErrorText` for any error text shown to viewers.
+ * - `readCaptureMaintenance`: a capture link's snapshot, reconciliation and backlog fields.
  */
 export type { BatchCounts, BatchTimingsRecord, ConnectionState, JobStatusRecord } from './types.js';
 export { BATCH_COUNTERS } from './types.js';
@@ -15,3 +16,5 @@ export type { ReadStatusOptions } from './status-reader.js';
 export { readChangeLogBacklog } from './change-log-backlog.js';
 export type { ChangeLogBacklog } from './change-log-backlog.js';
 export { REDACTED, redactErrorText } from './redact-error.js';
+export { CAPTURE_MAINTENANCE_FIELDS, readCaptureMaintenance } from './capture-status.js';
+export type { CaptureMaintenanceStatus } from './capture-status.js';

@@ -3,7 +3,6 @@
  * pipeline's status. Thin: the domain lives in config-store.ts, common/config, job-summary.ts and
  * pipeline-status.ts.
  */
-import type * as grpc from '@grpc/grpc-js';
 import { redactConfig, validatePipeline } from '../../common/config/index.js';
 import type { PipelineConfig, PipelineFiles } from '../../common/config/index.js';
 import {
@@ -16,19 +15,33 @@ import {
 import type { PipelineServiceHandlers } from '../../clients/generated/ferry/v1/PipelineService.js';
 import { compileStored } from '../config-store.js';
 import type { ConfigStore } from '../config-store.js';
+import type { SecretStore } from '../../common/secret-store.js';
+import { newSnapshotId, snapshotLinks } from '../../common/capture-sources.js';
+import type { SnapshotRequests } from '../../common/capture-sources.js';
+import { Authenticator } from '../auth.js';
 import type { ClusterRegistry } from '../cluster-registry.js';
 import type { AdapterDeps, CallContext } from '../grpc-adapter.js';
 import { serverStream, unary } from '../grpc-adapter.js';
 import { describeJob, summarizeJob } from '../job-summary.js';
 import { contentHash, normalizePipelineFiles } from '../pipeline-files.js';
 import { readPipelineStatus } from '../pipeline-status.js';
+import { checkTargets, processSecretSources } from '../target-check.js';
+import type { TargetProblem as TargetFinding } from '../target-check.js';
 import { toConfigVersion, toValidationProblem } from '../wire.js';
 import type { EngineState } from '../../clients/generated/ferry/v1/EngineState.js';
 import type { PipelineStatus } from '../../clients/generated/ferry/v1/PipelineStatus.js';
+import type { TargetProblem } from '../../clients/generated/ferry/v1/TargetProblem.js';
 
 export interface PipelineServiceDeps extends AdapterDeps {
   store: ConfigStore;
   registry: ClusterRegistry;
+  /**
+   * Resolves `${secret:NAME}` for Validate's check of the targets; without it such references do not resolve
+   * there (the check reports the connection as unusable).
+   */
+  secrets?: SecretStore | undefined;
+  /** Where Reset records snapshot requests; without it Reset answers UNIMPLEMENTED. */
+  snapshots?: SnapshotRequests | undefined;
 }
 
 const MAX_VERSIONS_PAGE = 1000;
@@ -111,14 +124,29 @@ export function pipelineService(deps: PipelineServiceDeps): PipelineServiceHandl
       'Validate',
       {
         role: 'viewer',
-        handle: async (request) => {
+        handle: async (request, context) => {
+          // The check connects with the configuration's credentials, stored secrets included, to hosts the
+          // caller chose: it needs the role that could deploy the same configuration.
+          if (request.checkTargets)
+            Authenticator.authorize(context.principal, 'admin', 'Validate with check_targets');
           const files = normalizePipelineFiles(request.config, request.jobs);
           const { pipeline, warnings } = validateOrThrow(files);
-          return Promise.resolve({
+          const response = {
             jobs: [...pipeline.jobs.values()].map(summarizeJob),
             warnings: warnings.map(toValidationProblem),
             contentHash: contentHash(files),
+          };
+          if (!request.checkTargets) return response;
+          const report = await checkTargets(files, pipeline, {
+            secrets: processSecretSources(deps.secrets),
+            logger: context.logger,
           });
+          return {
+            ...response,
+            targetProblems: report.problems.map(toTargetProblem),
+            targetWarnings: report.warnings.map(toTargetProblem),
+            targetConnections: report.connections,
+          };
         },
       },
       deps,
@@ -226,10 +254,10 @@ export function pipelineService(deps: PipelineServiceDeps): PipelineServiceHandl
       { role: 'operator', handle: (request, context) => setEngineState('stop', request.jobs, context) },
       deps,
     ),
-    Reset: unimplemented(
+    Reset: unary(
       'Reset',
-      'operator',
-      'reset needs capture from the replication stream and its snapshot, which are not built yet',
+      { role: 'operator', handle: (request, context) => reset(request.jobs, context) },
+      deps,
     ),
     Trace: serverStream(
       'Trace',
@@ -244,13 +272,40 @@ export function pipelineService(deps: PipelineServiceDeps): PipelineServiceHandl
     ),
   };
 
-  function unimplemented(
-    method: string,
-    role: 'viewer' | 'operator',
-    message: string,
-  ): grpc.handleUnaryCall<unknown, never> {
-    return unary(method, { role, handle: () => Promise.reject(new UnimplementedError(message)) }, deps);
+  /**
+   * Reset: asks the workers capturing the sources of `jobs` (all when empty) for a snapshot and a delete
+   * reconciliation (common/capture-sources.ts); answers the request's id, which status reports once served.
+   */
+  async function reset(jobs: readonly string[], context: CallContext): Promise<{ snapshotId: string }> {
+    const snapshots = deps.snapshots;
+    if (!snapshots) throw new UnimplementedError('this control plane cannot record snapshot requests');
+    const latest = await store.latestVersion();
+    if (latest === 0) {
+      throw new FerryError(
+        'FAILED_PRECONDITION',
+        'nothing is deployed yet; deploy a pipeline first (ferry deploy --dir DIR)',
+      );
+    }
+    const links = snapshotLinks(compileStored(await store.get(latest)), jobs);
+    const snapshotId = newSnapshotId();
+    await snapshots.request(links, snapshotId);
+    context.logger.info({ snapshotId, sources: links.map((link) => link.join(',')) }, 'snapshot requested');
+    return { snapshotId };
   }
+}
+
+function toTargetProblem(finding: TargetFinding): TargetProblem {
+  return {
+    problem: toValidationProblem(finding.problem),
+    kind: `TARGET_PROBLEM_KIND_${finding.kind}`,
+    connection: finding.connection,
+    job: finding.job,
+    table: finding.table,
+    targetColumn: finding.column,
+    exampleKey: finding.exampleKey,
+    sampledRows: finding.sampledRows,
+    failedRows: finding.failedRows,
+  };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

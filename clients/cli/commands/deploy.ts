@@ -7,7 +7,13 @@ import { EXIT_OK } from '../errors.js';
 import { formatTime, plural, shortHash } from '../format.js';
 import { readPipelineDir, toRequestFiles } from '../pipeline-dir.js';
 import type { CliSession } from '../session.js';
-import { printJobsTable, printWarnings, reportProblems } from '../views.js';
+import {
+  printJobsTable,
+  printTargetCheck,
+  printWarnings,
+  reportProblems,
+  reportTargetCheck,
+} from '../views.js';
 
 interface DeployOptions {
   dir: string;
@@ -17,9 +23,14 @@ interface DeployOptions {
 
 interface ValidateOptions {
   dir: string;
+  checkTargets?: boolean;
 }
 
 const DIR_HELP = 'the pipeline directory: config.yaml and jobs/*.yaml';
+
+/** Said on stderr while the control plane connects, which may take a few seconds per unreachable host. */
+const CHECKING_TARGETS =
+  'Checking the targets: the control plane connects to the databases and sources the jobs use (each gives up after 5 s)...';
 
 export function registerDeployCommands(program: Command, session: CliSession): void {
   program
@@ -71,16 +82,25 @@ export function registerDeployCommands(program: Command, session: CliSession): v
     .summary('check a pipeline directory as deploy does, storing nothing')
     .description(
       'Runs every check of deploy on a pipeline directory and stores nothing. Prints the jobs found, or every ' +
-        'problem as file:line:column: path: message.',
+        'problem as file:line:column: path: message. With --check-targets, the control plane also connects to ' +
+        'the databases and sources the jobs use and reports what would fail once deployed: a missing table or ' +
+        'column, keys that are not a unique key, sampled values the writer would reject (exit code 1).',
     )
     .option('--dir <DIR>', DIR_HELP, '.')
+    .option(
+      '--check-targets',
+      'also check each relational.write output against its real table, and a sample of existing keys against ' +
+        'its column types (needs the admin role)',
+    )
     .action(
       session.action(async (options: ValidateOptions, command: Command) => {
         const pipeline = readPipelineDir(options.dir, session.io.cwd);
+        const checkTargets = options.checkTargets === true;
         return session.withClient(command, async (client, out) => {
           let response;
           try {
-            response = await client.validate(toRequestFiles(pipeline));
+            if (checkTargets && !out.json) out.diagnostics([CHECKING_TARGETS]);
+            response = await client.validate({ ...toRequestFiles(pipeline), checkTargets });
           } catch (error) {
             if (hasProblems(error))
               return reportProblems(out, error, 'the pipeline is not valid.', client.server);
@@ -92,9 +112,14 @@ export function registerDeployCommands(program: Command, session: CliSession): v
               out.line();
               printJobsTable(out, response.jobs);
             }
+            if (checkTargets) {
+              out.line();
+              printTargetCheck(out, response.targetConnections, response.targetProblems);
+            }
           });
           printWarnings(out, response.warnings);
-          return EXIT_OK;
+          if (!checkTargets) return EXIT_OK;
+          return reportTargetCheck(out, response.targetProblems, response.targetWarnings);
         });
       }),
     );

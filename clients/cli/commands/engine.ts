@@ -1,8 +1,8 @@
 /**
- * Driving the engine and looking inside it: `start`, `stop`, `reset`, `trace` (the dead-letter queue's
- * commands are in rejects.ts). `start` and `stop` act on the engine as a whole (jobs share the pipeline's
- * change log), so they take no job names. The others need parts of the engine a control plane may not
- * support yet: it then answers UNIMPLEMENTED (exit 2).
+ * Driving the engine and looking inside it: `start`, `stop`, `trace` (`reset` is in reset.ts, the
+ * dead-letter queue's commands in rejects.ts). `start` and `stop` act on the engine as a whole (jobs share
+ * the pipeline's change log), so they take no job names. `trace` needs a part of the engine a control plane
+ * may not support yet: it then answers UNIMPLEMENTED (exit 2).
  */
 import type { Command } from 'commander';
 import { milliseconds, positiveCount } from '../arguments.js';
@@ -15,8 +15,6 @@ interface TraceOptions {
   maxRecords?: number;
   maxTime?: number;
 }
-
-const JOBS_HELP = 'jobs to act on (default: all)';
 
 export function registerEngineCommands(program: Command, session: CliSession): void {
   for (const verb of ['start', 'stop'] as const) {
@@ -46,22 +44,6 @@ export function registerEngineCommands(program: Command, session: CliSession): v
         ),
       );
   }
-
-  program
-    .command('reset')
-    .summary('re-snapshot the tracked keys of jobs into the change log')
-    .argument('[JOB...]', JOBS_HELP)
-    .action(
-      session.action((jobs: string[], _options: object, command: Command) =>
-        session.withClient(command, async (client, out) => {
-          const response = await client.reset(jobs);
-          out.result(response, () =>
-            out.line(`Snapshot ${response.snapshotId} started; follow it with: ferry status --live`),
-          );
-          return EXIT_OK;
-        }),
-      ),
-    );
 
   program
     .command('trace')

@@ -1,6 +1,7 @@
 /** `ferry status [--live]`: the configuration, the engine, the workers, connections and jobs. */
 import type { Command } from 'commander';
 import type { BatchTimings } from '../../generated/ferry/v1/BatchTimings.js';
+import type { CaptureStatus } from '../../generated/ferry/v1/CaptureStatus.js';
 import type { JobStatus } from '../../generated/ferry/v1/JobStatus.js';
 import type { PipelineStatus } from '../../generated/ferry/v1/PipelineStatus.js';
 import { milliseconds } from '../arguments.js';
@@ -94,14 +95,10 @@ export function printStatus(out: Output, current: PipelineStatus, now = Date.now
         capture.state,
         capture.syncMode,
         capture.offset,
-        capture.snapshotDone
-          ? `done, ${plural(capture.snapshotKeys, 'key')}`
-          : capture.snapshotKeys > 0
-            ? `running, ${plural(capture.snapshotKeys, 'key')} so far`
-            : null,
+        snapshotText(capture),
         capture.workerId,
         capture.updatedAt ? formatAgo(capture.updatedAt, now) : null,
-        capture.lastError || capture.lastWarning,
+        capture.lastError || capture.lastWarning || capture.warning,
       ]),
       { alignRight: [3] },
     );
@@ -150,4 +147,16 @@ function backlogCells(job: JobStatus): [number | null, string | null] {
 export function formatLastBatch(batch: BatchTimings): string {
   const times = [batch.readMs, batch.transformMs, batch.writeMs, batch.ackMs].join('/');
   return `${plural(batch.size, 'event')}, r/t/w/a ${times} ms`;
+}
+
+/** `done, 21 keys`, `running, 5 keys so far`, plus the delete reconciliation when one ran. */
+function snapshotText(capture: CaptureStatus): string | null {
+  const snapshot = capture.snapshotDone
+    ? `done, ${plural(capture.snapshotKeys, 'key')}`
+    : capture.snapshotKeys > 0 || capture.snapshotRequested !== ''
+      ? `running, ${plural(capture.snapshotKeys, 'key')} so far`
+      : null;
+  if (snapshot === null || capture.reconcileRows === 0) return snapshot;
+  const reconcile = `${plural(capture.reconcileRows, 'row')} checked, ${capture.reconcileDeletes} gone`;
+  return `${snapshot}; ${reconcile}`;
 }

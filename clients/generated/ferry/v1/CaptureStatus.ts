@@ -43,6 +43,27 @@ export interface CaptureStatusInput {
    */
   'workerId'?: (string);
   'updatedAt'?: (_google_protobuf_TimestampInput | null);
+  /**
+   * Why the current or last snapshot ran: "first start", "full resync", "reset", "SWAPDB"...
+   */
+  'snapshotReason'?: (string);
+  /**
+   * The newest Reset asked of this link (its snapshot id), and the newest one served (snapshot and delete
+   * reconciliation finished); empty when none.
+   */
+  'snapshotRequested'?: (string);
+  'snapshotId'?: (string);
+  /**
+   * The delete reconciliation after a gap, a Reset or a flush: target rows read, keys found missing (their
+   * rows are deleted through the change log), and whether it finished.
+   */
+  'reconcileRows'?: (number | string | Long);
+  'reconcileDeletes'?: (number | string | Long);
+  'reconcileDone'?: (boolean);
+  /**
+   * A standing warning, e.g. a replication backlog too small for the source's write rate; empty when none.
+   */
+  'warning'?: (string);
 }
 
 /**
@@ -85,4 +106,25 @@ export interface CaptureStatus {
    */
   'workerId': (string);
   'updatedAt': (_google_protobuf_Timestamp | null);
+  /**
+   * Why the current or last snapshot ran: "first start", "full resync", "reset", "SWAPDB"...
+   */
+  'snapshotReason': (string);
+  /**
+   * The newest Reset asked of this link (its snapshot id), and the newest one served (snapshot and delete
+   * reconciliation finished); empty when none.
+   */
+  'snapshotRequested': (string);
+  'snapshotId': (string);
+  /**
+   * The delete reconciliation after a gap, a Reset or a flush: target rows read, keys found missing (their
+   * rows are deleted through the change log), and whether it finished.
+   */
+  'reconcileRows': (number);
+  'reconcileDeletes': (number);
+  'reconcileDone': (boolean);
+  /**
+   * A standing warning, e.g. a replication backlog too small for the source's write rate; empty when none.
+   */
+  'warning': (string);
 }

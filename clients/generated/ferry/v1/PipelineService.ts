@@ -186,7 +186,8 @@ export interface PipelineServiceClient extends grpc.Client {
   trace(argument: _ferry_v1_TraceRequestInput, options?: grpc.CallOptions): grpc.ClientReadableStream<_ferry_v1_TraceEvent>;
   
   /**
-   * Runs every check of Deploy and stores nothing. Requires the viewer role.
+   * Runs every check of Deploy and stores nothing. Requires the viewer role; with check_targets, which also
+   * checks the jobs against the real databases, the admin role.
    * Errors: INVALID_ARGUMENT with the problems in the details, as for Deploy.
    */
   Validate(argument: _ferry_v1_ValidateRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ferry_v1_ValidateResponse>): grpc.ClientUnaryCall;
@@ -194,7 +195,8 @@ export interface PipelineServiceClient extends grpc.Client {
   Validate(argument: _ferry_v1_ValidateRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_ferry_v1_ValidateResponse>): grpc.ClientUnaryCall;
   Validate(argument: _ferry_v1_ValidateRequestInput, callback: grpc.requestCallback<_ferry_v1_ValidateResponse>): grpc.ClientUnaryCall;
   /**
-   * Runs every check of Deploy and stores nothing. Requires the viewer role.
+   * Runs every check of Deploy and stores nothing. Requires the viewer role; with check_targets, which also
+   * checks the jobs against the real databases, the admin role.
    * Errors: INVALID_ARGUMENT with the problems in the details, as for Deploy.
    */
   validate(argument: _ferry_v1_ValidateRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ferry_v1_ValidateResponse>): grpc.ClientUnaryCall;
@@ -273,7 +275,8 @@ export interface PipelineServiceHandlers extends grpc.UntypedServiceImplementati
   Trace: grpc.handleServerStreamingCall<_ferry_v1_TraceRequest, _ferry_v1_TraceEventInput>;
   
   /**
-   * Runs every check of Deploy and stores nothing. Requires the viewer role.
+   * Runs every check of Deploy and stores nothing. Requires the viewer role; with check_targets, which also
+   * checks the jobs against the real databases, the admin role.
    * Errors: INVALID_ARGUMENT with the problems in the details, as for Deploy.
    */
   Validate: grpc.handleUnaryCall<_ferry_v1_ValidateRequest, _ferry_v1_ValidateResponseInput>;
