@@ -103,6 +103,7 @@ export function toCaptureStatus(sources: readonly string[], fields: Record<strin
     reconcileDeletes: maintenance.reconcileDeletes,
     reconcileDone: maintenance.reconcileDone,
     warning: maintenance.warning,
+    redisJson: fields['redisJson'] ?? '',
   };
 }
 

@@ -310,7 +310,7 @@ t.test('error_handling: ignore: refused records are counted as rejected and not 
   // first_name is VARCHAR(10): MariaDB refuses the row (data too long).
   await setup.redis.hset(key(2), { emp_id: '2', first_name: 'Bartholomew-Alexander', country: 'FR' });
   await setup.redis.hset(key(3), { emp_id: '3', first_name: 'Cy', country: 'US' });
-  // A set: the transform refuses it (UNSUPPORTED_TYPE).
+  // A set, but the job's keys do not read its members: the transform refuses it (UNKEYED_MEMBERS).
   await setup.redis.sadd(key(4), 'a', 'b');
   await setup.append([1, 2, 3, 4].map((id) => ({ key: key(id), command: 'hset', db: 0 })));
 

@@ -298,6 +298,7 @@ t.test('capture from the replication stream: snapshot, live writes, resume', asy
           '(worker restart, failover, network outage) longer than the backlog covers forces a full resync, then ' +
           'a snapshot of every tracked key and a delete reconciliation. Raise it on the master with CONFIG SET ' +
           'repl-backlog-size 256mb, and write repl-backlog-size 256mb in its redis.conf so that it survives a restart',
+        redisJson: 'not loaded',
         replid: true,
         offset: true,
         updated: true,

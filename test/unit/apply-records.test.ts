@@ -669,3 +669,25 @@ t.test('a job index the task does not hold is skipped', (t) => {
   );
   t.end();
 });
+
+t.test('a set under an output whose keys do not read member is rejected, saying how to key it', (t) => {
+  const result = transformRecords({
+    jobs: [job()],
+    records: [record('emp:9', { type: 'zset', members: [['a', '1']] }, '1-0')],
+  });
+  t.strictSame(result.rows, []);
+  t.strictSame(result.rejects, [
+    {
+      job: 0,
+      key: 'emp:9',
+      entryId: '1-0',
+      table: 'emp',
+      values: {},
+      errorCode: 'UNKEYED_MEMBERS',
+      error:
+        'the key holds a sorted set, which writes one row per member, but no key column of the output reads ' +
+        '`member`; add one, e.g. keys: [id, {tag: member}]',
+    },
+  ]);
+  t.end();
+});

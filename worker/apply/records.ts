@@ -364,6 +364,13 @@ function changesFor(
     ...(keep ? { keep } : {}),
   });
 
+  if (members && !output.foreach && !readsMembers(output)) {
+    return fail(
+      'UNKEYED_MEMBERS',
+      `the key holds a ${record.value.type === 'zset' ? 'sorted set' : 'set'}, which writes one row per member, ` +
+        'but no key column of the output reads `member`; add one, e.g. keys: [id, {tag: member}]',
+    );
+  }
   try {
     if (grouped) {
       if (compiled.group.length === 0) {

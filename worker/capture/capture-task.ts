@@ -41,6 +41,7 @@ import { Backoff, sleep } from '../apply/backoff.js';
 import { resolveMysqlConnection } from '../connections.js';
 import type { ResolvedMysqlConnection, ResolvedRedisSource } from '../connections.js';
 import { BacklogWatch } from './backlog-check.js';
+import { checkRedisJson } from './modules.js';
 import { commandEvents } from './command-events.js';
 import type { CommandEvents, CommandNotice, TrackedJob } from './command-events.js';
 import { CommandKeyTable, UnknownCommandError } from './key-specs.js';
@@ -247,6 +248,7 @@ export class CaptureTask {
         this.#options.backlogCheckIntervalMs,
       );
       await backlog.check();
+      await this.#status(statusKey, { redisJson: await checkRedisJson(sourceRedis, this.#logger) });
 
       const maintenance = new MaintenanceQueue({
         run: (item, itemSignal) =>

@@ -64,6 +64,11 @@ export interface CaptureStatusInput {
    * A standing warning, e.g. a replication backlog too small for the source's write rate; empty when none.
    */
   'warning'?: (string);
+  /**
+   * RedisJSON on the master: "loaded <version>", "not loaded" (no JSON documents can exist there), or
+   * "unknown" (MODULE LIST refused).
+   */
+  'redisJson'?: (string);
 }
 
 /**
@@ -127,4 +132,9 @@ export interface CaptureStatus {
    * A standing warning, e.g. a replication backlog too small for the source's write rate; empty when none.
    */
   'warning': (string);
+  /**
+   * RedisJSON on the master: "loaded <version>", "not loaded" (no JSON documents can exist there), or
+   * "unknown" (MODULE LIST refused).
+   */
+  'redisJson': (string);
 }
