@@ -207,7 +207,8 @@ t.test(
     t.equal(badName.code, grpc.status.INVALID_ARGUMENT);
     t.equal(
       badName.message,
-      'jobs[0].name must be a file name like "emp.yaml" or "jobs/emp.yaml" (got "../etc/passwd")',
+      'jobs[0].name must be a file name like "emp.yaml" or "jobs/emp.yaml", or a script like "jobs/emp.js" ' +
+        '(got "../etc/passwd")',
     );
   },
 );
