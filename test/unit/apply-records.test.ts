@@ -35,7 +35,6 @@ function record(key: string, value: RedisValue, entryId = '1700000000000-0', job
   return { key, db: 0, entryId, jobs, value };
 }
 
-
 t.test('decodeValue: every type the value script answers', (t) => {
   t.strictSame(decodeValue(['none']), { type: 'none' });
   t.strictSame(decodeValue(['hash', ['emp_id', '7', 'name', 'Ada']]), {
@@ -239,7 +238,7 @@ t.test('other types are UNSUPPORTED_TYPE rejects, once per job', (t) => {
   t.end();
 });
 
-t.test('sets and sorted sets: one row per member, the key\'s rows replaced by a delete-group', (t) => {
+t.test("sets and sorted sets: one row per member, the key's rows replaced by a delete-group", (t) => {
   const tags = job({
     name: 'tags',
     keyPattern: 'tags:*',
@@ -260,7 +259,18 @@ t.test('sets and sorted sets: one row per member, the key\'s rows replaced by a 
     jobs: [tags, scores],
     records: [
       record('tags:7', { type: 'set', members: ['red', 'blue'] }, '1-0', [0]),
-      record('board:b1', { type: 'zset', members: [['ann', '10'], ['bob', '2.5']] }, '2-0', [1]),
+      record(
+        'board:b1',
+        {
+          type: 'zset',
+          members: [
+            ['ann', '10'],
+            ['bob', '2.5'],
+          ],
+        },
+        '2-0',
+        [1],
+      ),
       record('tags:8', { type: 'none' }, '3-0', [0]),
     ],
   });
@@ -296,8 +306,19 @@ t.test('sets and sorted sets: one row per member, the key\'s rows replaced by a 
           ],
         },
       ],
-      [1, { key: 'board:b1', op: 'upsert', values: { board: 'b1', player: 'ann', points: 10 }, entryId: '2-0' }],
-      [1, { key: 'board:b1', op: 'upsert', values: { board: 'b1', player: 'bob', points: 2.5 }, entryId: '2-0' }],
+      [
+        1,
+        { key: 'board:b1', op: 'upsert', values: { board: 'b1', player: 'ann', points: 10 }, entryId: '2-0' },
+      ],
+      [
+        1,
+        {
+          key: 'board:b1',
+          op: 'upsert',
+          values: { board: 'b1', player: 'bob', points: 2.5 },
+          entryId: '2-0',
+        },
+      ],
       [0, { key: 'tags:8', op: 'delete-group', values: { user_id: '8' }, entryId: '3-0', keep: [] }],
     ],
   );
@@ -317,7 +338,13 @@ t.test('foreach: child rows per element, the group from the parent, deletes from
       }),
     ],
   });
-  const doc = JSON.stringify({ id: 'I1', lines: [{ id: 1, qty: 2 }, { id: 2, qty: 5 }] });
+  const doc = JSON.stringify({
+    id: 'I1',
+    lines: [
+      { id: 1, qty: 2 },
+      { id: 2, qty: 5 },
+    ],
+  });
   const result = transformRecords({
     jobs: [invoices],
     records: [
@@ -347,14 +374,22 @@ t.test('foreach: child rows per element, the group from the parent, deletes from
 });
 
 t.test('opcode_field and load strategies', (t) => {
-  const strategyJob = (strategy: 'upsert' | 'append' | 'type2', opcodeField?: string): ReturnType<typeof job> =>
+  const strategyJob = (
+    strategy: 'upsert' | 'append' | 'type2',
+    opcodeField?: string,
+  ): ReturnType<typeof job> =>
     job({
       outputs: [
         output({
           strategy,
           ...(opcodeField ? { opcodeField } : {}),
           ...(strategy === 'type2'
-            ? { type2: { activeCondition: "is_active = 'Y'", closeOut: [{ column: 'is_active', sql: "'N'" }] } }
+            ? {
+                type2: {
+                  activeCondition: "is_active = 'Y'",
+                  closeOut: [{ column: 'is_active', sql: "'N'" }],
+                },
+              }
             : {}),
           mapping: [column('name')],
         }),
@@ -689,5 +724,27 @@ t.test('a set under an output whose keys do not read member is rejected, saying 
         '`member`; add one, e.g. keys: [id, {tag: member}]',
     },
   ]);
+  t.end();
+});
+
+t.test('mapping reads key (the Redis key) and after.<field> without transforms', (t) => {
+  const result = transformRecords({
+    jobs: [
+      job({
+        outputs: [
+          output({
+            mapping: [
+              column('source_key', 'key'),
+              column('c', 'after.country'),
+              column('k2', "join('/', [key, 'x'])"),
+            ],
+          }),
+        ],
+      }),
+    ],
+    records: [record('emp:3', { type: 'hash', fields: { emp_id: '3', country: 'GB' } }, '1-0')],
+  });
+  t.strictSame(result.rejects, []);
+  t.strictSame(result.rows[0]?.change.values, { emp_id: '3', source_key: 'emp:3', c: 'GB', k2: 'emp:3/x' });
   t.end();
 });

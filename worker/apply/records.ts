@@ -44,7 +44,8 @@ type Record_ = Record<string, unknown>;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 
-type Getter = (record: Record_) => unknown;
+/** Reads a value from a record's fields; `key` is the record's key, for `key` and JMESPath expressions. */
+type Getter = (fields: Record_, key: string) => unknown;
 
 const getters = new Map<string, Getter>();
 const patterns = new Map<string, KeyPattern>();
@@ -54,11 +55,18 @@ function getter(expression: string): Getter {
   let get = getters.get(expression);
   if (get) return get;
   if (IDENTIFIER.test(expression)) {
-    get = (record) => (Object.hasOwn(record, expression) ? record[expression] : undefined);
+    // A plain field is read without building the expression view (`key`, `after`) of the record.
+    get = (fields, key) => {
+      if (Object.hasOwn(fields, expression)) return fields[expression];
+      if (expression === 'key') return key;
+      return expression === 'after' ? fields : undefined;
+    };
   } else if (DOTTED.test(expression)) {
-    const path = expression.split('.');
-    get = (record) => {
-      let value: unknown = record;
+    const steps = expression.split('.');
+    get = (fields) => {
+      // `after.x` is `x`, unless the record has a field named after.
+      const path = steps[0] === 'after' && !Object.hasOwn(fields, 'after') ? steps.slice(1) : steps;
+      let value: unknown = fields;
       for (const step of path) {
         if (value === null || typeof value !== 'object' || !Object.hasOwn(value, step)) return undefined;
         value = (value as Record_)[step];
@@ -67,7 +75,7 @@ function getter(expression: string): Getter {
     };
   } else {
     const compiled = compileExpression(expression, 'jmespath');
-    get = (record) => compiled.evaluate(record);
+    get = (fields, key) => compiled.evaluate(contextOf({ key, fields }));
   }
   getters.set(expression, get);
   return get;
@@ -385,7 +393,7 @@ function changesFor(
       const group: Record<string, ColumnValue> = {};
       for (const [position, column] of compiled.group.entries()) {
         let value: ColumnValue = null;
-        if (parent && output.foreach) value = columnValue(column.get(contextOf(parent)));
+        if (parent && output.foreach) value = columnValue(column.get(parent.fields, parent.key));
         if (value === null || value === '') {
           const derived = fromKey(
             column.target,
@@ -406,16 +414,16 @@ function changesFor(
       for (const parentRecord of records) {
         const elements: Record_[] = output.foreach
           ? elementsOf(compiled, parentRecord)
-          : [contextOf(parentRecord)];
+          : [parentRecord.fields];
         for (const context of elements) {
           const values: Record<string, ColumnValue> = {};
           partial = values;
           for (const key of compiled.keys) {
             values[key.target] = Object.hasOwn(group, key.target)
               ? (group[key.target] as ColumnValue)
-              : columnValue(key.get(context));
+              : columnValue(key.get(context, record.key));
           }
-          writeMapping(compiled, output, context, values, group);
+          writeMapping(compiled, output, context, record.key, values, group);
           rows.push(values);
         }
       }
@@ -445,11 +453,11 @@ function changesFor(
     }
     const changes: RowChange[] = [];
     for (const transformed of records) {
-      const context = contextOf(transformed);
+      const context = transformed.fields;
       const values: Record<string, ColumnValue> = {};
       partial = values;
       for (const [position, key] of compiled.keys.entries()) {
-        let value = columnValue(key.get(context));
+        let value = columnValue(key.get(context, transformed.key));
         if (value === null || value === '') {
           const derived = fromKey(
             key.target,
@@ -468,7 +476,7 @@ function changesFor(
         changes.push(change('delete', values));
         continue;
       }
-      writeMapping(compiled, output, context, values, {});
+      writeMapping(compiled, output, context, transformed.key, values, {});
       changes.push(change('upsert', values));
     }
     return { changes };
@@ -481,7 +489,7 @@ function changesFor(
 /** The foreach elements of a record, each as the record's fields plus the element under its alias. */
 function elementsOf(compiled: CompiledOutput, record: TransformRecord): Record_[] {
   const foreach = compiled.foreach as NonNullable<CompiledOutput['foreach']>;
-  const list = foreach.get(contextOf(record));
+  const list = foreach.get(record.fields, record.key);
   if (list === null || list === undefined) return [];
   const elements = Array.isArray(list) ? (list as unknown[]) : [list];
   return elements.map((element) => {
@@ -492,7 +500,7 @@ function elementsOf(compiled: CompiledOutput, record: TransformRecord): Record_[
       writable: true,
       configurable: true,
     });
-    return contextOf({ key: record.key, fields });
+    return fields;
   });
 }
 
@@ -501,6 +509,7 @@ function writeMapping(
   compiled: CompiledOutput,
   output: RelationalTarget,
   context: Record_,
+  key: string,
   values: Record<string, ColumnValue>,
   group: Record<string, ColumnValue>,
 ): void {
@@ -523,7 +532,7 @@ function writeMapping(
     if (isKey(column.target)) continue;
     values[column.target] = Object.hasOwn(group, column.target)
       ? (group[column.target] as ColumnValue)
-      : columnValue(column.get(context));
+      : columnValue(column.get(context, key));
   }
   // TYPE2: a new row is the active one; `column = literal` indicators are set unless the job maps the column.
   const active = output.type2 ? activeAssignment(output.type2.activeCondition) : undefined;
