@@ -295,7 +295,8 @@ function applyJob(
         return;
       }
     } else {
-      records = fields.map((value) => ({ key: record.key, fields: copyFields(value) }));
+      // Nothing changes records without transform blocks: they are read in place.
+      records = fields.map((value) => ({ key: record.key, fields: value }));
     }
   }
   job.outputs.forEach((output, outputIndex) => {
@@ -312,12 +313,9 @@ function applyJob(
   });
 }
 
+/** A shallow copy; spread defines own properties, so a field named `__proto__` stays a field. */
 function copyFields(fields: Record_): Fields {
-  const copy: Fields = {};
-  for (const [name, value] of Object.entries(fields)) {
-    Object.defineProperty(copy, name, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return copy;
+  return { ...fields };
 }
 
 function reject(
@@ -493,14 +491,8 @@ function elementsOf(compiled: CompiledOutput, record: TransformRecord): Record_[
   if (list === null || list === undefined) return [];
   const elements = Array.isArray(list) ? (list as unknown[]) : [list];
   return elements.map((element) => {
-    const fields = copyFields(record.fields);
-    Object.defineProperty(fields, foreach.alias, {
-      value: element,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-    return fields;
+    // A computed key defines an own property, whatever the alias is called.
+    return { ...copyFields(record.fields), [foreach.alias]: element };
   });
 }
 
