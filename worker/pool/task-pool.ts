@@ -51,13 +51,50 @@ export class TaskPool {
     });
   }
 
-  /** Transforms a read batch's records and writes the rows (see tasks/apply.ts). */
-  apply(task: ApplyTask): Promise<ApplyTaskResult> {
-    return this.#piscina.run(task, { name: 'apply' }) as Promise<ApplyTaskResult>;
+  /**
+   * Transforms a read batch's records and writes the rows (see tasks/apply.ts). A batch of jobs with js
+   * transforms runs under a watchdog (`jsWatchdogMs`): QuickJS checks its deadline only when a loop jumps
+   * back, so straight-line code calling expensive built-ins could hold the thread past timeout_ms. Past the
+   * bound the thread is ended (its open transaction is rolled back by the database) and the batch fails; it
+   * is read again like any failed batch.
+   */
+  async apply(task: ApplyTask): Promise<ApplyTaskResult> {
+    const bound = jsWatchdogMs(task);
+    if (bound === undefined) return (await this.#piscina.run(task, { name: 'apply' })) as ApplyTaskResult;
+    try {
+      return (await this.#piscina.run(task, {
+        name: 'apply',
+        signal: AbortSignal.timeout(bound),
+      })) as ApplyTaskResult;
+    } catch (error) {
+      if ((error as Error)?.name !== 'AbortError') throw error;
+      throw new Error(
+        `the batch ran past ${Math.round(bound / 1000)} s with js transforms (the sum of their timeout_ms for ` +
+          'its records, doubled, plus time to write); its thread was stopped. A js transform that does not ' +
+          'return (straight-line code in expensive built-ins) holds its records; fix the script and deploy it',
+      );
+    }
   }
 
   /** Ends the threads (and with them their database connections). */
   async close(): Promise<void> {
     await this.#piscina.destroy();
   }
+}
+
+/** Time to write a batch, besides its js transforms, before the watchdog gives up on it. */
+const WATCHDOG_BASE_MS = 120_000;
+
+/**
+ * The watchdog bound of a task: undefined without js transforms; else twice the js time its records may
+ * take (timeout_ms per record and block of each job) plus WATCHDOG_BASE_MS.
+ */
+export function jsWatchdogMs(task: Pick<ApplyTask, 'jobs' | 'keys'>): number | undefined {
+  const perRecord = task.jobs.map((job) =>
+    (job.transform ?? []).reduce((sum, block) => sum + (block.uses === 'js' ? block.timeoutMs : 0), 0),
+  );
+  if (perRecord.every((ms) => ms === 0)) return undefined;
+  let budget = 0;
+  for (const key of task.keys) for (const job of key.jobs) budget += perRecord[job] ?? 0;
+  return WATCHDOG_BASE_MS + 2 * budget;
 }
