@@ -8,7 +8,8 @@ const BENCHMARKS = {
     load: () => import('./write-behind.mjs'),
   },
   transform: {
-    summary: 'records/s of one thread through 5 transform blocks (JMESPath, SQL) and a js transform vs plain JS',
+    summary:
+      'records/s of one thread through 5 transform blocks (JMESPath, SQL) and a js transform vs plain JS',
     load: () => import('./transform.mjs'),
   },
   capture: {

@@ -22,14 +22,18 @@ options:
 `;
 
 const JMESPATH = [
-  { uses: 'add_field', fields: [{ field: 'full_name', expression: jp("join(' ', [first_name, last_name])") }] },
+  {
+    uses: 'add_field',
+    fields: [{ field: 'full_name', expression: jp("join(' ', [first_name, last_name])") }],
+  },
   { uses: 'filter', expression: jp('to_number(salary) > `0`') },
   { uses: 'rename_field', fields: [{ fromField: 'country', toField: 'country_code' }] },
   { uses: 'remove_field', fields: ['note'] },
   {
     uses: 'map',
     language: 'jmespath',
-    expression: '{id: emp_id, full_name: full_name, country: country_code, salary: to_number(salary), key: key}',
+    expression:
+      '{id: emp_id, full_name: full_name, country: country_code, salary: to_number(salary), key: key}',
   },
 ];
 

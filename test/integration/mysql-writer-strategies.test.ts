@@ -36,10 +36,7 @@ t.test(
     t.match(first, { inserted: 1, updated: 0 });
     const second = await writer.applyBatch(
       writeBatch('2-0', [
-        batch([
-          upsert('emp:1', { emp_id: 1, name: 'Ada L.' }),
-          upsert('emp:2', { emp_id: 2, name: 'Bo' }),
-        ]),
+        batch([upsert('emp:1', { emp_id: 1, name: 'Ada L.' }), upsert('emp:2', { emp_id: 2, name: 'Bo' })]),
       ]),
     );
     t.match(second, { inserted: 1, updated: 1, deleted: 0 });
@@ -47,9 +44,7 @@ t.test(
       { emp_id: 1, name: 'Ada L.', note: 'none' },
       { emp_id: 2, name: 'Bo', note: 'none' },
     ]);
-    const third = await writer.applyBatch(
-      writeBatch('3-0', [batch([remove('emp:2', { emp_id: 2 })])]),
-    );
+    const third = await writer.applyBatch(writeBatch('3-0', [batch([remove('emp:2', { emp_id: 2 })])]));
     t.match(third, { deleted: 1 });
     t.same(await rows(admin, 'SELECT emp_id FROM emp'), [{ emp_id: 1 }]);
   },

@@ -121,7 +121,10 @@ t.test('sets and sorted sets: one row per member, kept equal to the members', as
     rows(setup.db.admin, 'SELECT user_id, tag FROM user_tags ORDER BY user_id, tag');
   const boardRows = (): Promise<Record<string, unknown>[]> =>
     rows(setup.db.admin, 'SELECT board, player, points FROM board ORDER BY player');
-  await waitUntil('the members are written', async () => (await tagRows()).length === 4 && (await boardRows()).length === 2);
+  await waitUntil(
+    'the members are written',
+    async () => (await tagRows()).length === 4 && (await boardRows()).length === 2,
+  );
   t.strictSame(await tagRows(), [
     { user_id: 1, tag: 'blue' },
     { user_id: 1, tag: 'green' },
@@ -145,13 +148,15 @@ t.test('sets and sorted sets: one row per member, kept equal to the members', as
     { key: tags(2), command: 'del', db: 0 },
     { key: board, command: 'zrem', db: 0 },
   ]);
-  await waitUntil('the changes are applied', async () =>
-    JSON.stringify(await tagRows()) ===
-    JSON.stringify([
-      { user_id: 1, tag: 'blue' },
-      { user_id: 1, tag: 'red' },
-      { user_id: 1, tag: 'white' },
-    ]),
+  await waitUntil(
+    'the changes are applied',
+    async () =>
+      JSON.stringify(await tagRows()) ===
+      JSON.stringify([
+        { user_id: 1, tag: 'blue' },
+        { user_id: 1, tag: 'red' },
+        { user_id: 1, tag: 'white' },
+      ]),
   );
   await waitUntil('the board follows', async () => (await boardRows()).some((row) => row['player'] === 'cy'));
   t.strictSame(await boardRows(), [

@@ -156,7 +156,13 @@ t.test('rename_field job of the quickstart: emp:* hashes become rows keyed by na
     rows(setup.db.admin, 'SELECT * FROM `my-schema`.`my-table` ORDER BY first_name');
   await waitUntil('both rows are written', async () => (await table()).length === 2);
   t.strictSame(await table(), [
-    { first_name: 'Ada', last_name: 'Lovelace', address: '12 St James Square', gender: 'F', my_country: null },
+    {
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      address: '12 St James Square',
+      gender: 'F',
+      my_country: null,
+    },
     { first_name: 'Alan', last_name: 'Turing', address: null, gender: 'M', my_country: null },
   ]);
 
@@ -165,7 +171,10 @@ t.test('rename_field job of the quickstart: emp:* hashes become rows keyed by na
   await setup.redis.del(keys[1] as string);
   await setup.append([{ key: keys[1] as string, command: 'del', db: 0 }]);
   const client = setup.cp.client();
-  await waitUntil('the delete is dead-lettered', async () => (await client.listRejects({ job: 'emp' })).total === 1);
+  await waitUntil(
+    'the delete is dead-lettered',
+    async () => (await client.listRejects({ job: 'emp' })).total === 1,
+  );
   const [reject] = (await client.listRejects({ job: 'emp' })).records;
   t.match(reject, {
     key: keys[1],
@@ -270,15 +279,17 @@ t.test('foreach example: orders of a JSON document become child rows, kept in sy
   // Deleting the key deletes the master row and every child row.
   await setup.redis.del(key);
   await setup.append([{ key, command: 'del', db: 0 }]);
-  await waitUntil('the rows are deleted', async () => (await master()).length === 0 && (await orders()).length === 0);
+  await waitUntil(
+    'the rows are deleted',
+    async () => (await master()).length === 0 && (await orders()).length === 0,
+  );
   t.pass('master and child rows deleted');
 });
 
 t.test('add_field in SQL and a filter: computed column, filtered records not written', async (t) => {
   const setup = await setupApply(t, 'rdi-sql', {
     jobs: { emp: SQL_JOB },
-    schema:
-      'CREATE TABLE emp (emp_id INT PRIMARY KEY, name VARCHAR(40), age INT, country VARCHAR(60))',
+    schema: 'CREATE TABLE emp (emp_id INT PRIMARY KEY, name VARCHAR(40), age INT, country VARCHAR(60))',
     partitions: 2,
   });
   const base = uniqueBase();
@@ -299,7 +310,12 @@ t.test('add_field in SQL and a filter: computed column, filtered records not wri
     country_name: 'France',
   });
   // No country_name: NULL propagates through ||, so country is NULL.
-  await setup.redis.hset(keys[2] as string, { emp_id: String(base + 3), name: 'Cy', age: '21', country_code: 'US' });
+  await setup.redis.hset(keys[2] as string, {
+    emp_id: String(base + 3),
+    name: 'Cy',
+    age: '21',
+    country_code: 'US',
+  });
   await setup.startWorker();
   await setup.append(keys.map((key) => ({ key, command: 'hset', db: 0 })));
   const table = (): Promise<Record<string, unknown>[]> =>

@@ -7,7 +7,10 @@ import type { ApplyTransform, Fields } from '../../worker/transform/chain.js';
 
 type Language = 'jmespath' | 'sql';
 
-function expr(expression: string, language: Language = 'jmespath'): { expression: string; language: Language } {
+function expr(
+  expression: string,
+  language: Language = 'jmespath',
+): { expression: string; language: Language } {
   return { expression, language };
 }
 
@@ -33,7 +36,9 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'add_field: one field, JMESPath',
-    blocks: [{ uses: 'add_field', fields: [{ field: 'full', expression: expr("join(' ', [fname, lname])") }] }],
+    blocks: [
+      { uses: 'add_field', fields: [{ field: 'full', expression: expr("join(' ', [fname, lname])") }] },
+    ],
     expect: [{ ...EMP, full: 'Ada Lovelace' }],
   },
   {
@@ -81,7 +86,7 @@ const cases: Case[] = [
   },
   {
     name: 'filter: SQL with numeric text',
-    blocks: [{ uses: 'filter', expression: expr('age > 20 AND country IN (\'GB\', \'IE\')', 'sql') }],
+    blocks: [{ uses: 'filter', expression: expr("age > 20 AND country IN ('GB', 'IE')", 'sql') }],
     expect: [EMP],
   },
   {
@@ -99,7 +104,7 @@ const cases: Case[] = [
     blocks: [
       {
         uses: 'map',
-        expression: { name: "UPPER(fname)", info: { age: 'CAST(age AS INTEGER) * 2', country: 'country' } },
+        expression: { name: 'UPPER(fname)', info: { age: 'CAST(age AS INTEGER) * 2', country: 'country' } },
         language: 'sql',
       },
     ],
@@ -122,7 +127,9 @@ const cases: Case[] = [
         ],
       },
     ],
-    expect: [{ fname: 'Ada', lname: 'Lovelace', age: '36', dept: { floor: 3 }, my_country: 'GB', dept_name: 'R&D' }],
+    expect: [
+      { fname: 'Ada', lname: 'Lovelace', age: '36', dept: { floor: 3 }, my_country: 'GB', dept_name: 'R&D' },
+    ],
   },
   {
     name: 'key: sets the key later expressions see',
@@ -146,7 +153,7 @@ const cases: Case[] = [
   },
 ];
 
-t.test('every block, table-driven', async (t) => {
+t.test('every block, table-driven', (t) => {
   for (const c of cases) {
     const out = run(c.blocks, c.input ?? EMP, c.key);
     t.strictSame(
@@ -156,18 +163,20 @@ t.test('every block, table-driven', async (t) => {
     );
     if (c.expectKey !== undefined) t.equal(out[0]?.key, c.expectKey, `${c.name}: key`);
   }
+  t.end();
 });
 
-t.test('records are not shared between runs, and __proto__ is a plain field', async (t) => {
+t.test('records are not shared between runs, and __proto__ is a plain field', (t) => {
   const blocks: ApplyTransform[] = [
     { uses: 'add_field', fields: [{ field: '__proto__', expression: expr('`{"polluted": true}`') }] },
   ];
   const [record] = run(blocks, { a: 1 });
   t.strictSame(record?.fields, { a: 1, ['__proto__']: { polluted: true } });
   t.equal(({} as Record<string, unknown>)['polluted'], undefined, 'Object.prototype untouched');
+  t.end();
 });
 
-t.test('failures name the block and keep the cause', async (t) => {
+t.test('failures name the block and keep the cause', (t) => {
   const failing: [string, ApplyTransform[], RegExp][] = [
     [
       'map must give an object',
@@ -189,9 +198,10 @@ t.test('failures name the block and keep the cause', async (t) => {
     t.throws(() => run(blocks, EMP), { name: 'TransformError', message }, name);
   }
   t.ok(new TransformError('X', 'y') instanceof Error);
+  t.end();
 });
 
-t.test('isTrue: JMESPath truthiness and SQL truth', async (t) => {
+t.test('isTrue: JMESPath truthiness and SQL truth', (t) => {
   const jmespath: [unknown, boolean][] = [
     [true, true],
     [false, false],
@@ -204,7 +214,8 @@ t.test('isTrue: JMESPath truthiness and SQL truth', async (t) => {
     [{}, false],
     [{ a: 1 }, true],
   ];
-  for (const [value, expected] of jmespath) t.equal(isTrue(value, 'jmespath'), expected, JSON.stringify(value));
+  for (const [value, expected] of jmespath)
+    t.equal(isTrue(value, 'jmespath'), expected, JSON.stringify(value));
   const sql: [unknown, boolean][] = [
     [true, true],
     [false, false],
@@ -214,14 +225,17 @@ t.test('isTrue: JMESPath truthiness and SQL truth', async (t) => {
     [-2.5, true],
     ['1', false],
   ];
-  for (const [value, expected] of sql) t.equal(isTrue(value, 'sql'), expected, `sql ${JSON.stringify(value)}`);
+  for (const [value, expected] of sql)
+    t.equal(isTrue(value, 'sql'), expected, `sql ${JSON.stringify(value)}`);
+  t.end();
 });
 
-t.test('field paths', async (t) => {
+t.test('field paths', (t) => {
   t.strictSame(fieldPath('a'), ['a']);
   t.strictSame(fieldPath('after.a.b'), ['a', 'b']);
   t.strictSame(fieldPath('after'), ['after']);
   const fields: Fields = { a: 'text' };
   setPath(fields, ['a', 'b'], 1);
   t.strictSame(fields, { a: { b: 1 } }, 'a scalar on the way is replaced by an object');
+  t.end();
 });

@@ -20,7 +20,8 @@ export function redisJsonState(reply: unknown): RedisJsonState {
     const fields = new Map<string, unknown>();
     for (let index = 0; index + 1 < module.length; index += 2)
       fields.set(String(module[index]), module[index + 1]);
-    if (String(fields.get('name') ?? '').toLowerCase() === REDIS_JSON) {
+    const name = fields.get('name');
+    if (typeof name === 'string' && name.toLowerCase() === REDIS_JSON) {
       return `loaded ${formatVersion(fields.get('ver'))}`;
     }
   }
@@ -30,7 +31,9 @@ export function redisJsonState(reply: unknown): RedisJsonState {
 /** RedisJSON's `ver` is an integer like 20609 for 2.6.9. */
 function formatVersion(value: unknown): string {
   const number = Number(value);
-  if (!Number.isSafeInteger(number) || number <= 0) return String(value ?? '');
+  if (!Number.isSafeInteger(number) || number <= 0) {
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+  }
   return `${Math.floor(number / 10000)}.${Math.floor(number / 100) % 100}.${number % 100}`;
 }
 

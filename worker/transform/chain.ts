@@ -131,7 +131,11 @@ function compileBlock(block: ApplyTransform, where: string): Step {
       }));
       return each((record) => {
         for (const field of fields) {
-          setPath(record.fields, field.path, evaluate(field.expression, record, `${where} field ${field.name}`));
+          setPath(
+            record.fields,
+            field.path,
+            evaluate(field.expression, record, `${where} field ${field.name}`),
+          );
         }
         return record;
       });
@@ -180,10 +184,10 @@ function compileBlock(block: ApplyTransform, where: string): Step {
       const expression = compileExpression(block.expression.expression, block.expression.language);
       return each((record) => {
         const value = evaluate(expression, record, where);
-        if (value === null || value === undefined || typeof value === 'object') {
+        if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
           throw new TransformError('EXPRESSION', `${where}: the key expression gave ${describe(value)}`);
         }
-        return { key: String(value as string | number | boolean), fields: record.fields };
+        return { key: String(value), fields: record.fields };
       });
     }
     case 'js':
@@ -267,7 +271,9 @@ function compileMap(expression: MapExpression, language: ExpressionLanguage): Bu
     const compiled = compileExpression(expression, language);
     return (record, where) => evaluate(compiled, record, where);
   }
-  const entries = Object.entries(expression).map(([field, value]) => [field, compileMap(value, language)] as const);
+  const entries = Object.entries(expression).map(
+    ([field, value]) => [field, compileMap(value, language)] as const,
+  );
   return (record, where) => {
     const built: Fields = {};
     for (const [field, build] of entries) {
@@ -320,7 +326,12 @@ export function setPath(fields: Fields, path: readonly string[], value: unknown)
       target = next as Fields;
     } else {
       const created: Fields = {};
-      Object.defineProperty(target, step, { value: created, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(target, step, {
+        value: created,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       target = created;
     }
   });

@@ -215,7 +215,8 @@ export async function apply(task: ApplyTask): Promise<ApplyTaskResult> {
     };
   }
   const transformStarted = performance.now();
-  for (const job of task.jobs) if (job.transform && job.transform.length > 0) await prepareSandboxes(job.transform);
+  for (const job of task.jobs)
+    if (job.transform && job.transform.length > 0) await prepareSandboxes(job.transform);
   const transformed = transformRecords({ jobs: task.jobs, records });
   progress.transformMs = performance.now() - transformStarted;
   transformed.filtered.forEach((filtered, job) => {
