@@ -7,13 +7,11 @@
  */
 import t from 'tap';
 import type { Redis } from 'ioredis';
-import { silentLogger } from '../../common/logger.js';
-import { FerryWorker } from '../../worker/worker.js';
-import { TEST_MYSQL, rows, testDatabase } from '../fixtures/mysql/database.js';
-import { FAST_HEARTBEAT_MS, FAST_LEASES, waitUntil } from '../helpers/apply.js';
+import { rows, testDatabase } from '../fixtures/mysql/database.js';
+import { FAST_LEASES, waitUntil } from '../helpers/apply.js';
+import { captureConfigYaml, captureWorkers } from '../helpers/capture.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { startRedisServer } from '../helpers/redis-server.js';
-import { TEST_REDIS_URL } from '../helpers/redis.js';
 
 const EMP_JOB = `
 source:
@@ -55,39 +53,11 @@ t.test('transactions, scripts, functions, other keys, expiry and renames', async
   await cp.client().deploy({
     config: {
       name: 'config.yaml',
-      content: [
-        'connections:',
-        '  target:',
-        '    type: mariadb',
-        `    host: ${TEST_MYSQL.host}`,
-        `    port: ${TEST_MYSQL.port}`,
-        `    database: ${db.database}`,
-        `    user: ${TEST_MYSQL.user}`,
-        `    password: "${TEST_MYSQL.password}"`,
-        'sources:',
-        '  app:',
-        '    type: redis',
-        `    host: ${source.host}`,
-        `    port: ${source.port}`,
-        'change_log:',
-        '  partitions: 2',
-      ].join('\n'),
+      content: captureConfigYaml(db, [{ name: 'app', host: source.host, port: source.port }]),
     },
     jobs: [{ name: 'jobs/emp.yaml', content: EMP_JOB }],
   });
-  const worker = new FerryWorker({
-    redisUrl: TEST_REDIS_URL,
-    keyPrefix: cp.prefix,
-    id: 'capture-commands',
-    threads: 1,
-    leaseTtlMs: FAST_LEASES.ttlMs,
-    heartbeatIntervalMs: FAST_HEARTBEAT_MS,
-    configPollMs: 200,
-    env: {},
-    logger: silentLogger(),
-  });
-  await worker.start();
-  t.teardown(() => worker.stop());
+  await captureWorkers(t, cp.prefix)('capture-commands');
 
   const target = async (): Promise<Row[]> =>
     (await rows(db.admin, 'SELECT emp_id, name FROM emp ORDER BY emp_id')).map((row) => ({

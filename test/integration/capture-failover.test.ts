@@ -6,17 +6,15 @@
  */
 import t from 'tap';
 import type { Redis } from 'ioredis';
-import { silentLogger } from '../../common/logger.js';
 import { ferryKeys } from '../../common/redis-keys.js';
 import { readCaptureMaintenance } from '../../common/status/index.js';
-import { FerryWorker } from '../../worker/worker.js';
-import { TEST_MYSQL, rows, testDatabase } from '../fixtures/mysql/database.js';
-import type { TestDatabase } from '../fixtures/mysql/database.js';
-import { FAST_HEARTBEAT_MS, FAST_LEASES, waitUntil } from '../helpers/apply.js';
+import { rows, testDatabase } from '../fixtures/mysql/database.js';
+import { FAST_LEASES, waitUntil } from '../helpers/apply.js';
+import { captureConfigYaml, captureWorkers } from '../helpers/capture.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import type { RedisServer } from '../helpers/redis-server.js';
-import { TEST_REDIS_URL, testRedis } from '../helpers/redis.js';
+import { testRedis } from '../helpers/redis.js';
 
 const EMP_JOB = `
 source:
@@ -31,26 +29,6 @@ output:
       keys: [emp_id]
       mapping: [emp_id, name]
 `;
-
-function configYaml(db: TestDatabase, server: RedisServer): string {
-  return [
-    'connections:',
-    '  target:',
-    '    type: mariadb',
-    `    host: ${TEST_MYSQL.host}`,
-    `    port: ${TEST_MYSQL.port}`,
-    `    database: ${db.database}`,
-    `    user: ${TEST_MYSQL.user}`,
-    `    password: "${TEST_MYSQL.password}"`,
-    'sources:',
-    '  app:',
-    '    type: redis',
-    `    host: ${server.host}`,
-    `    port: ${server.port}`,
-    'change_log:',
-    '  partitions: 2',
-  ].join('\n');
-}
 
 type Row = { emp_id: string; name: string | null };
 
@@ -79,23 +57,14 @@ t.test('the source fails over to its replica: capture continues with PSYNC', asy
   for (let id = 1; id <= 10; id++) await onA.hset(`emp:${id}`, 'name', `A${id}`);
   const deploy = (server: RedisServer) =>
     cp.client().deploy({
-      config: { name: 'config.yaml', content: configYaml(db, server) },
+      config: {
+        name: 'config.yaml',
+        content: captureConfigYaml(db, [{ name: 'app', host: server.host, port: server.port }]),
+      },
       jobs: [{ name: 'jobs/emp.yaml', content: EMP_JOB }],
     });
   await deploy(masterA);
-  const worker = new FerryWorker({
-    redisUrl: TEST_REDIS_URL,
-    keyPrefix: cp.prefix,
-    id: 'capture-failover',
-    threads: 1,
-    leaseTtlMs: FAST_LEASES.ttlMs,
-    heartbeatIntervalMs: FAST_HEARTBEAT_MS,
-    configPollMs: 200,
-    env: {},
-    logger: silentLogger(),
-  });
-  await worker.start();
-  t.teardown(() => worker.stop());
+  await captureWorkers(t, cp.prefix)('capture-failover');
 
   const target = async (): Promise<Row[]> =>
     (await rows(db.admin, 'SELECT emp_id, name FROM emp ORDER BY emp_id')).map((row) => ({

@@ -6,13 +6,11 @@
  * `redisJson: not loaded` in its status (test/integration/capture.test.ts checks that).
  */
 import t from 'tap';
-import { silentLogger } from '../../common/logger.js';
-import { FerryWorker } from '../../worker/worker.js';
-import { TEST_MYSQL, rows, testDatabase } from '../fixtures/mysql/database.js';
-import { FAST_HEARTBEAT_MS, FAST_LEASES, waitUntil } from '../helpers/apply.js';
+import { rows, testDatabase } from '../fixtures/mysql/database.js';
+import { FAST_LEASES, waitUntil } from '../helpers/apply.js';
+import { captureConfigYaml, captureWorkers } from '../helpers/capture.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { startRedisServer } from '../helpers/redis-server.js';
-import { TEST_REDIS_URL } from '../helpers/redis.js';
 
 const MODULE = process.env['FERRY_TEST_REDISJSON_MODULE'];
 
@@ -42,40 +40,12 @@ if (!MODULE) {
     );
     const redis = source.connect(0);
     await redis.call('JSON.SET', 'doc:1', '$', JSON.stringify({ title: 'one', views: 1, tags: ['a'] }));
-    const configYaml = [
-      'connections:',
-      '  target:',
-      '    type: mariadb',
-      `    host: ${TEST_MYSQL.host}`,
-      `    port: ${TEST_MYSQL.port}`,
-      `    database: ${db.database}`,
-      `    user: ${TEST_MYSQL.user}`,
-      `    password: "${TEST_MYSQL.password}"`,
-      'sources:',
-      '  app:',
-      '    type: redis',
-      `    host: ${source.host}`,
-      `    port: ${source.port}`,
-      'change_log:',
-      '  partitions: 2',
-    ].join('\n');
+    const configYaml = captureConfigYaml(db, [{ name: 'app', host: source.host, port: source.port }]);
     await cp.client().deploy({
       config: { name: 'config.yaml', content: configYaml },
       jobs: [{ name: 'jobs/doc.yaml', content: DOC_JOB }],
     });
-    const worker = new FerryWorker({
-      redisUrl: TEST_REDIS_URL,
-      keyPrefix: cp.prefix,
-      id: 'json-1',
-      threads: 1,
-      leaseTtlMs: FAST_LEASES.ttlMs,
-      heartbeatIntervalMs: FAST_HEARTBEAT_MS,
-      configPollMs: 200,
-      env: {},
-      logger: silentLogger(),
-    });
-    await worker.start();
-    t.teardown(() => worker.stop());
+    await captureWorkers(t, cp.prefix)('json-1');
     const table = (): Promise<Record<string, unknown>[]> =>
       rows(db.admin, 'SELECT * FROM doc ORDER BY doc_id');
     await waitUntil('the snapshot writes doc 1', async () => (await table()).length === 1);

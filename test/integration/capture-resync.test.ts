@@ -22,15 +22,16 @@ import { ClusterRegistry } from '../../control-plane/cluster-registry.js';
 import { ConfigStore } from '../../control-plane/config-store.js';
 import { pipelineService } from '../../control-plane/services/pipeline-service.js';
 import { FerryClient } from '../../clients/ferry-client.js';
-import { FerryWorker } from '../../worker/worker.js';
 import { runFerry } from '../fixtures/cli/harness.js';
-import { TEST_MYSQL, rows, testDatabase } from '../fixtures/mysql/database.js';
+import { rows, testDatabase } from '../fixtures/mysql/database.js';
 import type { TestDatabase } from '../fixtures/mysql/database.js';
-import { FAST_HEARTBEAT_MS, FAST_LEASES, waitUntil } from '../helpers/apply.js';
+import { FAST_LEASES, waitUntil } from '../helpers/apply.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
+import { captureConfigYaml, captureWorkers } from '../helpers/capture.js';
+import type { CaptureSource } from '../helpers/capture.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import type { RedisServer } from '../helpers/redis-server.js';
-import { TEST_REDIS_URL, testRedis } from '../helpers/redis.js';
+import { testRedis } from '../helpers/redis.js';
 
 type Row = Record<string, string | null>;
 type Tap = Test;
@@ -52,31 +53,8 @@ function job(pattern: string, table: string, id: string, columns: string[], extr
   ].join('\n');
 }
 
-function configYaml(db: TestDatabase, sources: string[]): string {
-  return [
-    'connections:',
-    '  target:',
-    '    type: mariadb',
-    `    host: ${TEST_MYSQL.host}`,
-    `    port: ${TEST_MYSQL.port}`,
-    `    database: ${db.database}`,
-    `    user: ${TEST_MYSQL.user}`,
-    `    password: "${TEST_MYSQL.password}"`,
-    'sources:',
-    ...sources,
-    'change_log:',
-    '  partitions: 2',
-  ].join('\n');
-}
-
-function source(name: string, server: RedisServer, extra: string[] = []): string[] {
-  return [
-    `  ${name}:`,
-    '    type: redis',
-    `    host: ${server.host}`,
-    `    port: ${server.port}`,
-    ...extra.map((line) => `    ${line}`),
-  ];
+function source(name: string, server: RedisServer, settings: string[] = []): CaptureSource {
+  return { name, host: server.host, port: server.port, settings };
 }
 
 /** A table as strings, ordered by its first column (numerically). */
@@ -115,24 +93,7 @@ async function setup(t: Tap, name: string, schema: string) {
   const state = testRedis(t);
   const db = await testDatabase(t);
   await db.admin.query(schema);
-  const workers: FerryWorker[] = [];
-  t.teardown(() => Promise.all(workers.map((worker) => worker.stop())));
-  const startWorker = async (id: string): Promise<FerryWorker> => {
-    const worker = new FerryWorker({
-      redisUrl: TEST_REDIS_URL,
-      keyPrefix: cp.prefix,
-      id,
-      threads: 1,
-      leaseTtlMs: FAST_LEASES.ttlMs,
-      heartbeatIntervalMs: FAST_HEARTBEAT_MS,
-      configPollMs: 200,
-      env: {},
-      logger: silentLogger(),
-    });
-    await worker.start();
-    workers.push(worker);
-    return worker;
-  };
+  const startWorker = captureWorkers(t, cp.prefix);
   const deploy = (config: string, jobs: Record<string, string>) =>
     cp.client().deploy({
       config: { name: 'config.yaml', content: config },
@@ -169,7 +130,7 @@ t.test(
     const { db, startWorker, deploy, status, converged } = await setup(t, 'resync', EMP_SCHEMA);
     const source0 = server.connect(0);
     for (let id = 1; id <= 40; id++) await source0.hset(`emp:${id}`, { name: `E${id}`, salary: `${id}.00` });
-    await deploy(configYaml(db, source('app', server)), {
+    await deploy(captureConfigYaml(db, [source('app', server)]), {
       emp: job('emp:*', 'emp', 'emp_id', ['name', 'salary']),
     });
     const want = () => expected(source0, 'emp', 'emp_id', ['name', 'salary']);
@@ -229,9 +190,9 @@ t.test('FLUSHDB and SWAPDB: on_flush sync follows them, keep leaves the target a
   }
   // `app` and `kept` name the same master: one capture link, two flush policies.
   await deploy(
-    configYaml(db, [
-      ...source('app', server, ['on_flush: sync']),
-      ...source('kept', server, ['on_flush: keep']),
+    captureConfigYaml(db, [
+      source('app', server, ['on_flush: sync']),
+      source('kept', server, ['on_flush: keep']),
     ]),
     {
       emp: job('emp:*', 'emp', 'emp_id', ['name', 'salary'], '    connection: app'),
@@ -303,7 +264,7 @@ t.test('reset: rows deleted by hand come back, stale rows go, the snapshot id is
   const address = await startPipelineServer(t, cp.prefix);
   const source0 = server.connect(0);
   for (let id = 1; id <= 10; id++) await source0.hset(`emp:${id}`, { name: `E${id}`, salary: `${id}.00` });
-  await deploy(configYaml(db, source('app', server)), {
+  await deploy(captureConfigYaml(db, [source('app', server)]), {
     emp: job('emp:*', 'emp', 'emp_id', ['name', 'salary']),
   });
   const want = () => expected(source0, 'emp', 'emp_id', ['name', 'salary']);

@@ -7,15 +7,14 @@
  */
 import t from 'tap';
 import type { Redis } from 'ioredis';
-import { silentLogger } from '../../common/logger.js';
 import { ferryKeys } from '../../common/redis-keys.js';
-import { FerryWorker } from '../../worker/worker.js';
-import { TEST_MYSQL, rows, testDatabase } from '../fixtures/mysql/database.js';
+import { rows, testDatabase } from '../fixtures/mysql/database.js';
 import type { TestDatabase } from '../fixtures/mysql/database.js';
-import { FAST_HEARTBEAT_MS, FAST_LEASES, waitUntil } from '../helpers/apply.js';
+import { FAST_LEASES, waitUntil } from '../helpers/apply.js';
+import { captureConfigYaml, captureWorkers } from '../helpers/capture.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { startRedisServer } from '../helpers/redis-server.js';
-import { TEST_REDIS_URL, testRedis } from '../helpers/redis.js';
+import { testRedis } from '../helpers/redis.js';
 
 const EMP_JOB = `
 source:
@@ -104,24 +103,9 @@ t.test('capture from the replication stream: snapshot, live writes, resume', asy
   await source1.hset('boss:1', { name: 'B1' });
   await source0.hset('other:1', { name: 'not tracked' });
 
-  const configYaml = [
-    'connections:',
-    '  target:',
-    '    type: mariadb',
-    `    host: ${TEST_MYSQL.host}`,
-    `    port: ${TEST_MYSQL.port}`,
-    `    database: ${db.database}`,
-    `    user: ${TEST_MYSQL.user}`,
-    `    password: "${TEST_MYSQL.password}"`,
-    'sources:',
-    '  app:',
-    '    type: redis',
-    `    host: ${source.host}`,
-    `    port: ${source.port}`,
-    '    capture: replication',
-    'change_log:',
-    '  partitions: 2',
-  ].join('\n');
+  const configYaml = captureConfigYaml(db, [
+    { name: 'app', host: source.host, port: source.port, settings: ['capture: replication'] },
+  ]);
   await cp.client().deploy({
     config: { name: 'config.yaml', content: configYaml },
     jobs: [
@@ -130,24 +114,7 @@ t.test('capture from the replication stream: snapshot, live writes, resume', asy
     ],
   });
 
-  const workers: FerryWorker[] = [];
-  const startWorker = async (id: string): Promise<FerryWorker> => {
-    const worker = new FerryWorker({
-      redisUrl: TEST_REDIS_URL,
-      keyPrefix: cp.prefix,
-      id,
-      threads: 1,
-      leaseTtlMs: FAST_LEASES.ttlMs,
-      heartbeatIntervalMs: FAST_HEARTBEAT_MS,
-      configPollMs: 200,
-      env: {},
-      logger: silentLogger(),
-    });
-    await worker.start();
-    workers.push(worker);
-    return worker;
-  };
-  t.teardown(() => Promise.all(workers.map((worker) => worker.stop())));
+  const startWorker = captureWorkers(t, cp.prefix);
 
   const converged = async (what: string): Promise<void> => {
     let last: unknown;
