@@ -45,7 +45,13 @@ const LOAD_SCRIPT = fileURLToPath(new URL('./capture-load.mjs', import.meta.url)
 /** The source's name in config.yaml, also the last part of its capture status key. */
 const SOURCE = 'app';
 /** First key id of each phase: distinct ranges, the same number of digits, so the same command sizes. */
-const FIRST_ID = { warmup: 100_000_001, without: 200_000_001, with: 300_000_001, light: 400_000_001 };
+const FIRST_ID = {
+  warmup: 100_000_001,
+  without: 200_000_001,
+  with: 300_000_001,
+  light: 400_000_001,
+  captureOnly: 500_000_001,
+};
 /** Seconds of unmeasured load before the first phase (flushed with the rest of phase 1). */
 const WARMUP_SECONDS = 2;
 const POLL_MS = 100;
@@ -273,7 +279,33 @@ async function benchmark(settings, interruption) {
     );
     const idleRssKb = rss.currentKb();
 
-    const cpuBefore = rss.cpuMs();
+    // 2a. Capture only: the engine is stopped, so the worker captures (reads the replication stream and
+    //     appends change events) and applies nothing. On a machine where the worker and MariaDB share the
+    //     application's cores, this separates what capture costs from what applying the writes costs.
+    await client.stop();
+    let cpuBefore = rss.cpuMs();
+    sourceCpu = sourceCpuMs();
+    const captureOnly = await runLoad(source, FIRST_ID.captureOnly, settings.seconds, settings, 0, check);
+    const captureRate = (captureOnly.commands * 1000) / captureOnly.elapsedMs;
+    out(
+      `capture    ${captureOnly.commands} HSET in ${seconds(captureOnly.elapsedMs / 1000)} s = ` +
+        `${Math.round(captureRate)} commands/s (capture attached, apply stopped; source redis-server ` +
+        `${cores(sourceCpuMs() - sourceCpu, captureOnly.elapsedMs)} cores, worker ` +
+        `${cores(rss.cpuMs() - cpuBefore, captureOnly.elapsedMs)} cores): ${(captureRate / withoutRate).toFixed(2)} ` +
+        'of the rate without Ferry',
+    );
+    await client.start();
+    await drain(
+      admin,
+      redis,
+      changeLog,
+      settings.partitions,
+      FIRST_ID.captureOnly,
+      captureOnly.commands,
+      check,
+    );
+
+    cpuBefore = rss.cpuMs();
     sourceCpu = sourceCpuMs();
     const withLoad = await runLoad(source, FIRST_ID.with, settings.seconds, settings, 0, check);
     const workerCpu = rss.cpuMs() - cpuBefore;
@@ -297,15 +329,17 @@ async function benchmark(settings, interruption) {
       [FIRST_ID.with, FIRST_ID.with + withLoad.commands - 1],
     );
     const [[{ total }]] = await admin.query('SELECT COUNT(*) AS total FROM emp');
-    if (Number(counts.n) !== withLoad.commands || Number(total) !== withLoad.commands) {
+    const expectedTotal = captureOnly.commands + withLoad.commands;
+    if (Number(counts.n) !== withLoad.commands || Number(total) !== expectedTotal) {
       throw new Error(
         `verification failed: ${withLoad.commands} keys written in phase 2; the table holds ${counts.n} ` +
-          `of them and ${total} rows in all`,
+          `of them and ${total} rows in all (expected ${expectedTotal} with the capture-only phase)`,
       );
     }
     out(
-      `verified   ${withLoad.commands} rows = distinct keys written with capture attached ` +
-        `(emp_id ${counts.lo}..${counts.hi}; phase 1's keys were flushed before Ferry was attached)`,
+      `verified   ${expectedTotal} rows = distinct keys written with capture attached ` +
+        `(emp_id ${counts.lo}..${counts.hi} and the capture-only phase's; phase 1's keys were flushed ` +
+        'before Ferry was attached)',
     );
 
     const full = await latency(admin, FIRST_ID.with, withLoad.commands);
