@@ -92,7 +92,10 @@ export async function runCleanup(cleanup) {
 }
 
 export function startWorker(settings, prefix, state, env = {}) {
+  // FERRY_BENCH_CPU_PROF=<dir>: the worker writes V8 CPU profiles there (one per thread) when it exits.
+  const profile = process.env['FERRY_BENCH_CPU_PROF'];
   const args = [
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
     FERRY_BIN,
     'worker',
     '--redis',
