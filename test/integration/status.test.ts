@@ -529,6 +529,20 @@ t.test('ferry status shows the jobs and connections; ferry start and stop take n
       'app      streaming  continue  123456  done, 21 keys  w       5m ago   FLUSHDB in db 0: the targets are left alone',
     ].join('\n'),
   );
+
+  // A standing warning shows its first sentence; a reconciliation its counts.
+  await redis.hdel(keys.status.capture('app'), 'lastWarning');
+  await redis.hset(keys.status.capture('app'), {
+    warning: "the source master's repl-backlog-size is 1 MiB: below the 64 MiB Ferry needs. Raise it.",
+    reconcileRows: '40',
+    reconcileDeletes: '3',
+  });
+  const warned = await runFerry(['status', ...server]);
+  t.equal(
+    warned.stdout.split('\n\n')[3]?.split('\n')[2],
+    "app      streaming  continue  123456  done, 21 keys; 40 rows checked, 3 gone  w       5m ago   the source master's " +
+      'repl-backlog-size is 1 MiB: below the 64 MiB Ferry needs (ferry status --json for more)',
+  );
   t.equal(
     sections[4],
     [

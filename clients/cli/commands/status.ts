@@ -98,7 +98,7 @@ export function printStatus(out: Output, current: PipelineStatus, now = Date.now
         snapshotText(capture),
         capture.workerId,
         capture.updatedAt ? formatAgo(capture.updatedAt, now) : null,
-        capture.lastError || capture.lastWarning || capture.warning,
+        capture.lastError || capture.lastWarning || firstSentence(capture.warning),
       ]),
       { alignRight: [3] },
     );
@@ -159,4 +159,10 @@ function snapshotText(capture: CaptureStatus): string | null {
   if (snapshot === null || capture.reconcileRows === 0) return snapshot;
   const reconcile = `${plural(capture.reconcileRows, 'row')} checked, ${capture.reconcileDeletes} gone`;
   return `${snapshot}; ${reconcile}`;
+}
+
+/** The table shows a standing warning's first sentence; `--json` and the worker's log have all of it. */
+function firstSentence(text: string): string {
+  const end = text.indexOf('. ');
+  return end < 0 ? text : `${text.slice(0, end)} (ferry status --json for more)`;
 }
