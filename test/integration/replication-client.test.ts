@@ -439,10 +439,12 @@ t.test('a consumer that falls behind loses nothing (the socket is paused, then r
   }
   let seen = 0;
   let lastOffset = 0;
+  let largest = 0;
   while (seen < total) {
     const next = await iterator.next();
     if (next.done) throw new Error('ended early');
     if (next.value.kind !== 'commands') continue;
+    largest = Math.max(largest, next.value.commands.length);
     for (const command of next.value.commands) {
       if (command.offset <= lastOffset || command.argv[1]?.toString() !== `n:${seen}`) {
         throw new Error(`command ${seen} is out of order`);
@@ -452,6 +454,9 @@ t.test('a consumer that falls behind loses nothing (the socket is paused, then r
     }
   }
   t.equal(seen, total, 'every command, in order');
+  // 4 MB queued are many socket reads of at most 64 KiB (16 commands of 4 kB each): a consumer that is behind
+  // gets them merged into one event.
+  t.ok(largest > 64, `the reads queued while behind are yielded as one event (largest: ${largest} commands)`);
   t.notOk(client.backPressured, 'resumed once the consumer caught up');
   t.equal(lastOffset, Number((await server.replicationInfo()).get('master_repl_offset')));
   await iterator.return();
