@@ -121,18 +121,42 @@ async function setup(t: Tap, name: string, schema: string) {
   return { cp, keys, state, db, startWorker, deploy, status, converged };
 }
 
+const TAGS_JOB = [
+  'source:',
+  '  redis:',
+  '    key_pattern: "tags:*"',
+  '    trigger: write-behind',
+  'output:',
+  '  - uses: relational.write',
+  '    with:',
+  '      connection: target',
+  '      table: user_tags',
+  '      keys: [user_id, {tag: member}]',
+].join('\n');
+
 const EMP_SCHEMA = 'CREATE TABLE emp (emp_id INT PRIMARY KEY, name VARCHAR(40), salary DECIMAL(10,2));';
 
 t.test(
   'a gap past the backlog: full resync, snapshot, and the rows of keys deleted meanwhile go',
   async (t) => {
     const server = await startRedisServer(t, { backlogSize: '16kb' });
-    const { db, startWorker, deploy, status, converged } = await setup(t, 'resync', EMP_SCHEMA);
+    const { db, startWorker, deploy, status, converged } = await setup(
+      t,
+      'resync',
+      EMP_SCHEMA + 'CREATE TABLE user_tags (user_id INT, tag VARCHAR(20), PRIMARY KEY (user_id, tag));',
+    );
     const source0 = server.connect(0);
     for (let id = 1; id <= 40; id++) await source0.hset(`emp:${id}`, { name: `E${id}`, salary: `${id}.00` });
+    // Sets: one row per member; their rows are found by user_id, which the key gives.
+    for (let id = 1; id <= 5; id++) await source0.sadd(`tags:${id}`, 'red', 'blue');
     await deploy(captureConfigYaml(db, [source('app', server)]), {
       emp: job('emp:*', 'emp', 'emp_id', ['name', 'salary']),
+      tags: TAGS_JOB,
     });
+    const tagRows = async (): Promise<string[]> =>
+      (await rows(db.admin, 'SELECT user_id, tag FROM user_tags ORDER BY user_id, tag')).map(
+        (row) => `${String(row['user_id'] as number)}:${String(row['tag'])}`,
+      );
     const want = () => expected(source0, 'emp', 'emp_id', ['name', 'salary']);
 
     const first = await startWorker('resync-1');
@@ -140,7 +164,8 @@ t.test(
     await waitUntil('the first snapshot is done', async () => (await status())['snapshotDone'] === '1');
     const before = readCaptureMaintenance(await status());
     t.equal(before.snapshotReason, 'first start');
-    t.equal(before.snapshotKeys, 40);
+    t.equal(before.snapshotKeys, 45);
+    await waitUntil('the sets are applied', async () => (await tagRows()).length === 10);
     t.match(
       before.warning,
       /^the source master's repl-backlog-size is 16 KiB: below the 64 MiB Ferry needs\. .*CONFIG SET repl-backlog-size 256mb/,
@@ -152,6 +177,8 @@ t.test(
     for (let id = 1; id <= 10; id++) await source0.del(`emp:${id}`);
     for (let id = 11; id <= 20; id++) await source0.hset(`emp:${id}`, 'name', `Updated${id}`);
     for (let id = 41; id <= 45; id++) await source0.hset(`emp:${id}`, { name: `E${id}` });
+    await source0.del('tags:1', 'tags:2');
+    await source0.srem('tags:3', 'red');
     const filler = 'x'.repeat(1024);
     for (let index = 0; index < 64; index++) await source0.set(`filler:${index}`, filler);
 
@@ -165,8 +192,12 @@ t.test(
       return fields.snapshotDone && fields.reconcileDone && fields.snapshotReason === 'full resync';
     });
     const after = readCaptureMaintenance(await status());
-    t.equal(after.snapshotKeys, 35, 'the snapshot emitted the keys that exist');
-    t.equal(after.reconcileDeletes, 10, 'the reconciliation found the 10 keys deleted in the gap');
+    t.equal(after.snapshotKeys, 38, 'the snapshot emitted the keys that exist');
+    t.equal(
+      after.reconcileDeletes,
+      12,
+      'the reconciliation found the 10 hashes and 2 sets deleted in the gap',
+    );
     t.ok(after.reconcileRows >= 40, `it read the target's rows (${after.reconcileRows})`);
     await converged('the target equals the source, row by row', 'emp', want);
     const ids = (await table(db, 'emp')).map((row) => Number(row['emp_id']));
@@ -175,6 +206,8 @@ t.test(
       [...Array.from({ length: 35 }, (_, index) => index + 11)],
       'rows 1-10 are gone, 41-45 arrived',
     );
+    await waitUntil('the sets follow', async () => (await tagRows()).length === 5);
+    t.same(await tagRows(), ['3:blue', '4:blue', '4:red', '5:blue', '5:red'], 'deleted sets lost their rows');
     t.equal((await status())['lastError'] ?? '', '', 'no error recorded');
   },
 );

@@ -2,7 +2,13 @@
 // the transform task (key columns, mapping, deletes, rejects), as the apply loop's piscina thread runs it.
 import t from 'tap';
 import { decodeValue } from '../../worker/apply/source-reader.js';
-import { RecordError, membersOf, recordOf, transformRecords } from '../../worker/apply/records.js';
+import {
+  RecordError,
+  keyIdentityColumns,
+  membersOf,
+  recordOf,
+  transformRecords,
+} from '../../worker/apply/records.js';
 import type { ApplyJob, RedisValue, RelationalTarget, SourceRecord } from '../../worker/apply/types.js';
 
 function column(target: string, expression = target): { target: string; expression: string } {
@@ -746,5 +752,32 @@ t.test('mapping reads key (the Redis key) and after.<field> without transforms',
   });
   t.strictSame(result.rejects, []);
   t.strictSame(result.rows[0]?.change.values, { emp_id: '3', source_key: 'emp:3', c: 'GB', k2: 'emp:3/x' });
+  t.end();
+});
+
+t.test('keyIdentityColumns: the columns the key gives, for reconciliation', (t) => {
+  t.strictSame(
+    keyIdentityColumns(output({ keys: [column('a'), column('b')] })),
+    ['a', 'b'],
+    'one row per key',
+  );
+  t.strictSame(
+    keyIdentityColumns(
+      output({ keys: [column('user_id'), column('tag', 'member')], mapping: [column('s', 'score')] }),
+    ),
+    ['user_id'],
+    'set members',
+  );
+  t.strictSame(
+    keyIdentityColumns(
+      output({
+        foreach: { alias: 'line', expression: 'lines[]' },
+        keys: [column('line_id', 'line.id')],
+        mapping: [column('invoice_id', 'id'), column('qty', 'line.qty'), column('lineage', 'lineage')],
+      }),
+    ),
+    ['invoice_id', 'lineage'],
+    'foreach: columns not reading the alias (lineage is not line)',
+  );
   t.end();
 });

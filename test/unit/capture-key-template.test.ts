@@ -62,11 +62,11 @@ t.test('build refuses a wrong number of values', (t) => {
 t.test('the key columns of a target table are read in keyset pages', (t) => {
   t.equal(
     pageQuery({ table: 'emp' }, ['emp_id'], false),
-    'SELECT `emp_id` FROM `emp` ORDER BY `emp_id` LIMIT ?',
+    'SELECT DISTINCT `emp_id` FROM `emp` ORDER BY `emp_id` LIMIT ?',
   );
   t.equal(
     pageQuery({ schema: 'app', table: 'order`line' }, ['order_id', 'line'], true),
-    'SELECT `order_id`, `line` FROM `app`.`order``line` WHERE (`order_id`, `line`) > (?, ?) ' +
+    'SELECT DISTINCT `order_id`, `line` FROM `app`.`order``line` WHERE (`order_id`, `line`) > (?, ?) ' +
       'ORDER BY `order_id`, `line` LIMIT ?',
   );
   t.end();

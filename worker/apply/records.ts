@@ -197,20 +197,7 @@ function compileOutput(output: RelationalTarget, members: boolean): CompiledOutp
     target: column.target,
     get: getter(column.expression),
   });
-  const readsElement = (expression: string): boolean => {
-    const names = output.foreach ? [output.foreach.alias] : members ? ['member', 'score'] : [];
-    return names.some((name) => new RegExp(`(^|[^.\\w])${escapeRegExp(name)}(?![\\w])`).test(expression));
-  };
-  const grouped = output.foreach !== undefined || members;
-  const columns = output.foreach ? [...output.keys, ...output.mapping] : output.keys;
-  const group: { target: string; expression: string }[] = [];
-  if (grouped) {
-    for (const column of columns) {
-      if (!readsElement(column.expression) && !group.some((seen) => seen.target === column.target)) {
-        group.push(column);
-      }
-    }
-  }
+  const group = groupColumns(output, members);
   compiled = {
     keys: output.keys.map(compile),
     mapping: output.mapping.map(compile),
@@ -222,6 +209,38 @@ function compileOutput(output: RelationalTarget, members: boolean): CompiledOutp
   outputs.set(id, compiled);
   byObject.set(output, compiled);
   return compiled;
+}
+
+/**
+ * The columns that identify a key's rows when an output writes several rows per key (foreach, or the members
+ * of a set when `members`): keys, and for foreach also mapped columns, whose expression does not read the
+ * element (the foreach alias; `member` and `score`). Empty for an output that writes one row per key.
+ */
+function groupColumns(output: RelationalTarget, members: boolean): { target: string; expression: string }[] {
+  if (!output.foreach && !members) return [];
+  const names = output.foreach ? [output.foreach.alias] : ['member', 'score'];
+  const readsElement = (expression: string): boolean =>
+    names.some((name) => new RegExp(`(^|[^.\\w])${escapeRegExp(name)}(?![\\w])`).test(expression));
+  const columns = output.foreach ? [...output.keys, ...output.mapping] : output.keys;
+  const group: { target: string; expression: string }[] = [];
+  for (const column of columns) {
+    if (!readsElement(column.expression) && !group.some((seen) => seen.target === column.target)) {
+      group.push(column);
+    }
+  }
+  return group;
+}
+
+/**
+ * The columns whose values the Redis key gives, in the order of the `*` of key_pattern: the key columns of
+ * an output with one row per key, the group columns of one with child rows. Delete reconciliation reads them
+ * from the target to rebuild keys.
+ */
+export function keyIdentityColumns(output: RelationalTarget): string[] {
+  const grouped = output.foreach !== undefined || readsMembers(output);
+  return grouped
+    ? groupColumns(output, !output.foreach).map((column) => column.target)
+    : output.keys.map((key) => key.target);
 }
 
 /** Whether an output's keys read a set's `member` or a sorted set's `score` (it writes one row per member). */

@@ -27,10 +27,12 @@ import type { Logger } from '../../common/logger.js';
 import type { ActiveConfig } from '../active-config.js';
 import type { ApplyJob } from '../apply/types.js';
 import { compileKeyPattern } from '../apply/key-pattern.js';
+import { keyIdentityColumns } from '../apply/records.js';
 import type { KeyPattern } from '../apply/key-pattern.js';
 import type { ResolvedMysqlConnection } from '../connections.js';
 import { classifyMysqlError } from '../targets/mysql/index.js';
 import type { TableRef } from '../targets/mysql/index.js';
+import { qualifiedName, quoteIdentifier } from '../targets/mysql/sql.js';
 import { invertKeyPattern, isKeyTemplate } from './key-template.js';
 import type { KeyTemplate } from './key-template.js';
 
@@ -93,10 +95,13 @@ export function planReconcile(config: ActiveConfig, include: (job: ApplyJob) => 
         skip(inverted.reason);
         continue;
       }
-      if (output.keys.length !== inverted.wildcards) {
+      // The columns the key gives: the key columns, or for child rows (sets, foreach) the group's.
+      const identity = keyIdentityColumns(output);
+      if (identity.length !== inverted.wildcards) {
         skip(
           `key_pattern ${JSON.stringify(job.keyPattern)} has ${inverted.wildcards} "*" for ` +
-            `${output.keys.length} key column(s): rows cannot be mapped back to keys; use one "*" per key column`,
+            `${identity.length} column(s) that identify the key: rows cannot be mapped back to keys; use one "*" ` +
+            'per key column',
         );
         continue;
       }
@@ -106,7 +111,7 @@ export function planReconcile(config: ActiveConfig, include: (job: ApplyJob) => 
         db: job.db,
         connection: output.connection,
         table: output.table,
-        keyColumns: output.keys.map((key) => key.target),
+        keyColumns: identity,
         template: inverted,
         pattern: compileKeyPattern(job.keyPattern),
       });
@@ -221,10 +226,6 @@ async function connect(settings: ResolvedMysqlConnection): Promise<Connection> {
   });
 }
 
-function quoteIdentifier(name: string): string {
-  return `\`${name.replaceAll('`', '``')}\``;
-}
-
 /**
  * The SELECT of one page, ordered by the key columns: the first page, or with `after` the page after the
  * previous page's last key values (given as parameters, then the page size).
@@ -232,12 +233,11 @@ function quoteIdentifier(name: string): string {
 export function pageQuery(table: TableRef, columns: readonly string[], after: boolean): string {
   const list = columns.map(quoteIdentifier).join(', ');
   const from =
-    table.schema === undefined
-      ? quoteIdentifier(table.table)
-      : `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.table)}`;
+    table.schema === undefined ? quoteIdentifier(table.table) : qualifiedName(table.schema, table.table);
   const placeholders = columns.map(() => '?').join(', ');
   const condition = columns.length === 1 ? `${list} > ?` : `(${list}) > (${placeholders})`;
-  return `SELECT ${list} FROM ${from}${after ? ` WHERE ${condition}` : ''} ORDER BY ${list} LIMIT ?`;
+  // DISTINCT: an output with child rows has several rows per key.
+  return `SELECT DISTINCT ${list} FROM ${from}${after ? ` WHERE ${condition}` : ''} ORDER BY ${list} LIMIT ?`;
 }
 
 /** A column value as the key's text; undefined for NULL (such a row has no key). */
