@@ -15,7 +15,14 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'UNIMPLEMENTED'
   | 'FAILED_PRECONDITION'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // A target database (worker/targets): unreachable for now, a table or column that does not fit the job, a
+  // refused login or privilege, a write under a lost lease, anything else.
+  | 'TARGET_UNAVAILABLE'
+  | 'TARGET_SCHEMA'
+  | 'TARGET_AUTH'
+  | 'FENCED'
+  | 'TARGET_FAILED';
 
 /** Where in a pipeline's files a problem is: the file name as deployed, 1-based line and column, dotted path. */
 export interface ConfigProblem {

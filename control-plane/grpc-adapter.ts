@@ -51,6 +51,13 @@ const STATUS_BY_CODE: Record<ErrorCode, grpc.status> = {
   UNIMPLEMENTED: grpc.status.UNIMPLEMENTED,
   FAILED_PRECONDITION: grpc.status.FAILED_PRECONDITION,
   INTERNAL: grpc.status.INTERNAL,
+  // Target errors reach clients only through status and checks; should one be thrown by a handler: the
+  // database is down (retry later), or it needs an operator (the table, the login), or the lease moved on.
+  TARGET_UNAVAILABLE: grpc.status.UNAVAILABLE,
+  TARGET_SCHEMA: grpc.status.FAILED_PRECONDITION,
+  TARGET_AUTH: grpc.status.FAILED_PRECONDITION,
+  FENCED: grpc.status.ABORTED,
+  TARGET_FAILED: grpc.status.INTERNAL,
 };
 
 /** Adapts a unary handler to grpc-js. `method` names it in logs and permission messages. */

@@ -1,6 +1,6 @@
 /** mysql2 errors -> the MySQL target's error classes: transient, row reject, schema, access. */
 import t from 'tap';
-import { InvalidArgumentError } from '../../common/errors.js';
+import { FerryError, InvalidArgumentError } from '../../common/errors.js';
 import {
   FencedError,
   TargetAuthError,
@@ -178,5 +178,21 @@ t.test('FencedError and what crosses the thread boundary', (t) => {
     message: 'bad batch',
     context: { field: 'partition' },
   });
+  t.end();
+});
+
+t.test('target errors are FerryErrors with target codes', (t) => {
+  const cases: [Error, string][] = [
+    [new TransientTargetError('down'), 'TARGET_UNAVAILABLE'],
+    [new TargetSchemaError('no table'), 'TARGET_SCHEMA'],
+    [new TargetAuthError('denied'), 'TARGET_AUTH'],
+    [new FencedError('p', 0, 2, 1), 'FENCED'],
+    [new TargetWriteError('closed'), 'TARGET_FAILED'],
+  ];
+  for (const [error, code] of cases) {
+    t.ok(error instanceof FerryError, `${error.name} is a FerryError`);
+    t.ok(error instanceof TargetError, `${error.name} is a TargetError`);
+    t.equal((error as FerryError).code, code);
+  }
   t.end();
 });

@@ -12,10 +12,13 @@
  * Anything else is `TargetWriteError` (`TARGET_FAILED`), handled like a schema problem.
  */
 import { FerryError } from '../../../common/errors.js';
+import type { ErrorCode } from '../../../common/errors.js';
 import type { RejectCode } from './types.js';
 
-export type TargetErrorCode =
-  'TARGET_UNAVAILABLE' | 'TARGET_SCHEMA' | 'TARGET_AUTH' | 'FENCED' | 'TARGET_FAILED';
+export type TargetErrorCode = Extract<
+  ErrorCode,
+  'TARGET_UNAVAILABLE' | 'TARGET_SCHEMA' | 'TARGET_AUTH' | 'FENCED' | 'TARGET_FAILED'
+>;
 
 export type TargetErrorContext = Record<string, string | number | boolean | undefined>;
 
@@ -24,16 +27,13 @@ export interface TargetErrorOptions {
   context?: TargetErrorContext;
 }
 
-/** Base class, shaped like common/errors.ts' FerryError: a literal `name`, a stable `code`, `cause`, context. */
-export class TargetError extends Error {
+/** Base class of the target's errors: a FerryError whose code is one of the target codes. */
+export class TargetError extends FerryError {
   override readonly name: string = 'TargetError';
-  readonly code: TargetErrorCode;
-  readonly context: TargetErrorContext;
+  declare readonly code: TargetErrorCode;
 
   constructor(code: TargetErrorCode, message: string, options: TargetErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.context = options.context ?? {};
+    super(code, message, options);
   }
 }
 

@@ -249,7 +249,8 @@ export class MysqlWriter {
         if (await this.#rollback(connection)) connection.release();
         else connection.destroy();
       }
-      if (error instanceof FerryError) throw error;
+      // Ferry's own errors (a malformed batch, fencing, a schema problem the planner found) pass through.
+      if (error instanceof FerryError && !(error instanceof TargetError)) throw error;
       const mapped = toTargetError(error, context);
       if (mapped.code === 'TARGET_SCHEMA') this.#catalogs.clear();
       if (!(error instanceof TargetError)) {
