@@ -388,5 +388,6 @@ export function processSecretSources(secrets?: SecretSources['secrets']): Secret
     env: process.env,
     readFile: (path) => readFile(path, 'utf8'),
     ...(secrets ? { secrets } : {}),
+    process: 'control plane',
   };
 }

@@ -13,7 +13,7 @@ import type { SettingResolutionContext } from './setting-error.js';
 
 /** Where references are resolved from. Each is an argument so that tests and tools can give their own. */
 export interface SecretSources {
-  /** The worker's environment, usually `process.env`. */
+  /** The resolving process's environment, usually `process.env`. */
   env: NodeJS.ProcessEnv | Record<string, string | undefined>;
   /** Reads a whole file as UTF-8 text, e.g. `(path) => readFile(path, 'utf8')`. */
   readFile: (path: string) => Promise<string>;
@@ -22,10 +22,15 @@ export interface SecretSources {
    * fails with a message that says how to give the worker its key, and bare `${NAME}` reads the environment.
    */
   secrets?: { reveal(name: string): Promise<string | undefined> };
+  /** The process resolving, as messages name it. @default 'worker' */
+  process?: 'worker' | 'control plane';
 }
 
-const START_WITH_KEY =
-  "start the worker with FERRY_SECRET_KEY or --secret-key-file FILE (the control plane's key)";
+function startWithKey(who: string): string {
+  return who === 'worker'
+    ? "start the worker with FERRY_SECRET_KEY or --secret-key-file FILE (the control plane's key)"
+    : 'start the control plane with FERRY_SECRET_KEY or --secret-key-file FILE';
+}
 
 /**
  * Resolves references in setting values. File contents and stored secrets are read once per resolver and
@@ -36,9 +41,11 @@ const START_WITH_KEY =
 export class SecretResolver {
   readonly #sources: SecretSources;
   readonly #reads = new Map<string, Promise<unknown>>();
+  readonly #who: 'worker' | 'control plane';
 
   constructor(sources: SecretSources) {
     this.#sources = sources;
+    this.#who = sources.process ?? 'worker';
   }
 
   /**
@@ -76,7 +83,7 @@ export class SecretResolver {
   #fromEnv(name: string, context: ReferenceContext): string {
     const value = this.#sources.env[name];
     if (value === undefined) {
-      throw failure(context, `${name} is not set; set ${name} in the worker's environment`);
+      throw failure(context, `${name} is not set; set ${name} in the ${this.#who}'s environment`);
     }
     return value;
   }
@@ -101,7 +108,7 @@ export class SecretResolver {
     if (!this.#sources.secrets) {
       throw failure(
         context,
-        `this worker has no secret key, so it cannot read stored secrets; ${START_WITH_KEY}`,
+        `this ${this.#who} has no secret key, so it cannot read stored secrets; ${startWithKey(this.#who)}`,
       );
     }
     const value = await this.#reveal(name, context);
@@ -122,10 +129,10 @@ export class SecretResolver {
     throw failure(
       context,
       this.#sources.secrets
-        ? `${name} is neither a stored secret nor set in the worker's environment; store it with: ` +
-            `ferry set-secret ${name}, or set ${name} in the worker's environment`
-        : `${name} is not set in the worker's environment, and this worker has no secret key to read stored ` +
-            `secrets; set ${name} in the worker's environment, or ${START_WITH_KEY}`,
+        ? `${name} is neither a stored secret nor set in the ${this.#who}'s environment; store it with: ` +
+            `ferry set-secret ${name}, or set ${name} in the ${this.#who}'s environment`
+        : `${name} is not set in the ${this.#who}'s environment, and this ${this.#who} has no secret key to ` +
+            `read stored secrets; set ${name} in the ${this.#who}'s environment, or ${startWithKey(this.#who)}`,
     );
   }
 

@@ -256,3 +256,20 @@ t.test("fileErrorReason gives the OS reason of Node's own errors without the pat
   t.equal(fileErrorReason(directory), 'EISDIR: illegal operation on a directory');
   t.equal(fileErrorReason(new Error('plain')), 'plain');
 });
+
+t.test('messages name the process that resolves: the control plane checking targets', async (t) => {
+  const resolver = new SecretResolver({
+    env: {},
+    readFile: () => Promise.reject(new Error('no')),
+    process: 'control plane',
+  });
+  await t.rejects(resolver.resolve('${env:DB_PASSWORD}', 'connections.target.password'), {
+    message:
+      "connections.target.password: cannot resolve ${env:DB_PASSWORD}: DB_PASSWORD is not set; set DB_PASSWORD in the control plane's environment",
+  });
+  await t.rejects(resolver.resolve('${secret:PW}', 'connections.target.password'), {
+    message:
+      'connections.target.password: cannot resolve ${secret:PW}: this control plane has no secret key, so it cannot ' +
+      'read stored secrets; start the control plane with FERRY_SECRET_KEY or --secret-key-file FILE',
+  });
+});
