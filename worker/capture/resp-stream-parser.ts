@@ -361,16 +361,21 @@ export class ReplicationStreamParser {
           }
           return commands;
         }
-        let line = chunk.subarray(pos, lf);
+        this.#pendingBytes += lf + 1 - pos;
         if (this.#line.length > 0) {
-          line = Buffer.concat([...this.#line, line]);
+          const line = Buffer.concat([...this.#line, chunk.subarray(pos, lf)]);
           this.#line = [];
           this.#lineBytes = 0;
+          this.#onHeader(
+            line,
+            0,
+            line.length > 0 && line[line.length - 1] === CR ? line.length - 1 : line.length,
+          );
+        } else {
+          // The header is read in place: no view is made of it (two per argument would be most allocations).
+          this.#onHeader(chunk, pos, lf > pos && chunk[lf - 1] === CR ? lf - 1 : lf);
         }
-        this.#pendingBytes += lf + 1 - pos;
         pos = lf + 1;
-        const end = line.length > 0 && line[line.length - 1] === CR ? line.length - 1 : line.length;
-        this.#onHeader(line, end);
       }
       if (this.#stage === 'array' && this.#pendingBytes > 0) {
         // A command (or a bare newline) is complete.
@@ -386,16 +391,17 @@ export class ReplicationStreamParser {
     return commands;
   }
 
-  #onHeader(line: Buffer, end: number): void {
+  /** A header line: `line[start, end)`, its CR excluded. */
+  #onHeader(line: Buffer, start: number, end: number): void {
     if (this.#stage === 'array') {
-      if (end === 0) return; // a bare newline: counted, nothing to run
-      if (line[0] !== 42 /* * */) {
+      if (end === start) return; // a bare newline: counted, nothing to run
+      if (line[start] !== 42 /* * */) {
         throw new ReplicationProtocolError(
-          `expected a RESP array in the replication stream, got ${JSON.stringify(line.toString('latin1', 0, Math.min(end, 40)))}`,
+          `expected a RESP array in the replication stream, got ${JSON.stringify(line.toString('latin1', start, Math.min(end, start + 40)))}`,
           this.#offset,
         );
       }
-      const argc = parseDecimal(line, 1, end);
+      const argc = parseDecimal(line, start + 1, end);
       if (argc === undefined) throw new ReplicationProtocolError('invalid array length', this.#offset);
       if (argc <= 0) return;
       this.#argc = argc;
@@ -403,7 +409,7 @@ export class ReplicationStreamParser {
       return;
     }
     // bulk-header
-    const length = line[0] === 36 /* $ */ ? parseDecimal(line, 1, end) : undefined;
+    const length = line[start] === 36 /* $ */ ? parseDecimal(line, start + 1, end) : undefined;
     if (length === undefined || length < 0) {
       throw new ReplicationProtocolError('expected a bulk string argument', this.#offset);
     }
@@ -416,9 +422,16 @@ export class ReplicationStreamParser {
     const available = chunk.length - pos;
     let argument: Buffer;
     if (this.#bulkParts.length === 0 && available >= this.#bulkRemaining) {
-      argument = chunk.subarray(pos, pos + this.#bulkRemaining);
+      // Within the chunk: one view of the value, its CRLF checked in place.
+      const end = pos + this.#bulkLength;
+      if (chunk[end] !== CR || chunk[end + 1] !== LF) {
+        throw new ReplicationProtocolError('a bulk string is not terminated by CRLF', this.#offset);
+      }
+      this.#argv.push(chunk.subarray(pos, end));
       pos += this.#bulkRemaining;
       this.#pendingBytes += this.#bulkRemaining;
+      this.#stage = this.#argv.length === this.#argc ? 'array' : 'bulk-header';
+      return pos;
     } else {
       const take = Math.min(available, this.#bulkRemaining);
       this.#bulkParts.push(chunk.subarray(pos, pos + take));
