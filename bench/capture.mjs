@@ -37,7 +37,7 @@ import {
   shownRedisUrl,
   startWorker,
   waitFor,
-  watchInterruption,
+  runBenchmark,
   watchProcess,
 } from './common.mjs';
 
@@ -83,28 +83,8 @@ options:
 `;
 
 /** Runs the benchmark with command-line arguments `argv`; resolves to the exit code. */
-export async function run(argv) {
-  let settings;
-  try {
-    settings = parseSettings(argv);
-  } catch (error) {
-    process.stderr.write(`${error.message}\n\n${usage}`);
-    return 2;
-  }
-  if (settings === 'help') {
-    process.stdout.write(usage);
-    return 0;
-  }
-  const interruption = watchInterruption();
-  try {
-    await benchmark(settings, interruption);
-    return 0;
-  } catch (error) {
-    process.stderr.write(`\ncapture benchmark failed: ${error.message}\n`);
-    return 1;
-  } finally {
-    interruption.dispose();
-  }
+export function run(argv) {
+  return runBenchmark('capture', argv, usage, parseSettings, benchmark);
 }
 
 // --- settings

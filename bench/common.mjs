@@ -214,3 +214,32 @@ export function seconds(value) {
 export function mib(kb) {
   return (kb / 1024).toFixed(1);
 }
+
+/**
+ * The `run(argv)` of a benchmark module: parses the settings (usage text and exit code 2 on a bad argument,
+ * the usage and 0 for --help), runs `benchmark(settings, interruption)` and answers its exit code (1 when it
+ * failed, with the reason on stderr).
+ */
+export async function runBenchmark(name, argv, usage, parseSettings, benchmark) {
+  let settings;
+  try {
+    settings = parseSettings(argv);
+  } catch (error) {
+    process.stderr.write(`${error.message}\n\n${usage}`);
+    return 2;
+  }
+  if (settings === 'help') {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const interruption = watchInterruption();
+  try {
+    await benchmark(settings, interruption);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`\n${name} benchmark failed: ${error.message}\n`);
+    return 1;
+  } finally {
+    interruption.dispose();
+  }
+}

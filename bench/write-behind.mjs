@@ -29,7 +29,7 @@ import {
   shownRedisUrl,
   startWorker,
   waitFor,
-  watchInterruption,
+  runBenchmark,
   watchProcess,
 } from './common.mjs';
 
@@ -64,28 +64,8 @@ options:
 `;
 
 /** Runs the benchmark with command-line arguments `argv`; resolves to the exit code. */
-export async function run(argv) {
-  let settings;
-  try {
-    settings = parseSettings(argv);
-  } catch (error) {
-    process.stderr.write(`${error.message}\n\n${usage}`);
-    return 2;
-  }
-  if (settings === 'help') {
-    process.stdout.write(usage);
-    return 0;
-  }
-  const interruption = watchInterruption();
-  try {
-    await benchmark(settings, interruption);
-    return 0;
-  } catch (error) {
-    process.stderr.write(`\nwrite-behind benchmark failed: ${error.message}\n`);
-    return 1;
-  } finally {
-    interruption.dispose();
-  }
+export function run(argv) {
+  return runBenchmark('write-behind', argv, usage, parseSettings, benchmark);
 }
 
 // --- settings

@@ -163,5 +163,12 @@ t.test('sets and sorted sets: one row per member, kept equal to the members', as
     { board: 'b1', player: 'bob', points: 7.5 },
     { board: 'b1', player: 'cy', points: 1 },
   ]);
-  t.pass('rows equal the members');
+  t.strictSame(
+    (await setup.cp.client().getStatus()).jobs.map((job) => [job.name, job.rejected]),
+    [
+      ['board', 0],
+      ['tags', 0],
+    ],
+    'no member was dead-lettered',
+  );
 });

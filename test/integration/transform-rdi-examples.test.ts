@@ -283,7 +283,9 @@ t.test('foreach example: orders of a JSON document become child rows, kept in sy
     'the rows are deleted',
     async () => (await master()).length === 0 && (await orders()).length === 0,
   );
-  t.pass('master and child rows deleted');
+  const job = (await setup.cp.client().getStatus()).jobs.find((candidate) => candidate.name === 'orders');
+  t.match(job, { rejected: 0 }, 'master and child rows deleted, nothing dead-lettered');
+  t.ok((job?.deleted ?? 0) >= 3, `the master row and the child rows count as deleted (${job?.deleted})`);
 });
 
 t.test('add_field in SQL and a filter: computed column, filtered records not written', async (t) => {
